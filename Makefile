@@ -1,0 +1,47 @@
+# Passation — `make run` serves the demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HTMX := web/static/vendor/htmx.min.js
+# sha256 of htmx.org@2.0.11 dist/htmx.min.js, checked after every install from the npm registry.
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test migrate seed lint typecheck loadtest clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	echo "$(HTMX_SHA256)  node_modules/htmx.org/dist/htmx.min.js" | sha256sum --check --quiet
+	mkdir -p $(dir $(HTMX))
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+install: $(STAMP) $(HTMX)
+
+migrate: install
+	$(PY) -m web.migrate upgrade
+
+seed: migrate
+	$(PY) -m web.seed
+
+run: seed
+	$(PY) -m uvicorn --factory web.app:asgi_app --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check web engine content loadtests tests
+
+typecheck: install
+	$(VENV)/bin/mypy web engine content
+
+clean:
+	rm -rf $(VENV) node_modules $(dir $(HTMX)) var

@@ -1,0 +1,115 @@
+"""The versioned engine configuration a course records.
+
+One object holds everything that changes a candidate's test or result: test
+length and minimum answers, duration, the selection rules, the exposure
+parameters (computed offline by ``python -m engine.exposure``), the EAP grid
+and prior, and the scoring bounds. A course stores ``version``; keeping every
+version's JSON lets a result be recomputed later exactly as it was produced.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+# Pix's published θ bounds of the 8 score intervals ("mesh levels").
+DEFAULT_SCORE_BOUNDS = (-8.0, -1.4, -0.519, 0.6, 1.5, 2.25, 3.1, 4.0, 8.0)
+# Width in pix of each interval: 0–63, 64–127, 128–255, … 768–895.
+DEFAULT_SCORE_WEIGHTS = (64, 64, 128, 128, 128, 128, 128, 128)
+# θ from which a competence is at level 1 … 7. Until our calibration gives
+# per-competence bounds, every competence uses the global interval bounds, so a
+# competence level equals the global level; ``competence_level_bounds`` overrides.
+DEFAULT_COMPETENCE_LEVEL_BOUNDS = DEFAULT_SCORE_BOUNDS[1:8]
+
+EXPOSURE_METHODS = ("eligibility", "randomesque", "none")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    version: str
+    length: int = 32
+    min_answers: int = 20
+    duration_minutes: int = 105
+    start_date: str | None = None
+
+    # Selection rules.
+    per_competence: int = 2  # each competence exactly this many times (once before any twice)
+    one_per_tube: bool = True
+    no_repeat_window: int = 1  # competence not among the last N counted items
+    start_spread: float = 1.0  # first item chosen at θ ~ U(prior_mean ± spread): randomised start
+
+    # EAP grid and prior.
+    grid_min: float = -6.0
+    grid_max: float = 6.0
+    grid_points: int = 81
+    prior_mean: float = 0.0
+    prior_sd: float = 1.0
+
+    # Exposure control. "eligibility": each item is eligible for a candidate
+    # with probability k_i, drawn once per course from its seed; tables map item
+    # id -> k_i (absent = 1). One table per population so that each population
+    # separately, hence any mix of them, stays under ``exposure_target``.
+    exposure_method: str = "eligibility"
+    exposure_target: float = 0.20
+    exposure: dict[str, float] = field(default_factory=dict)
+    exposure_accessible: dict[str, float] = field(default_factory=dict)
+    randomesque_weights: tuple[float, ...] = (0.51, 0.25, 0.12, 0.07, 0.05)
+
+    # Scoring.
+    score_bounds: tuple[float, ...] = DEFAULT_SCORE_BOUNDS
+    score_weights: tuple[int, ...] = DEFAULT_SCORE_WEIGHTS
+    max_score: int = 895
+    competence_level_default: tuple[float, ...] = DEFAULT_COMPETENCE_LEVEL_BOUNDS
+    competence_level_bounds: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_answers <= self.length:
+            raise ValueError("need 0 < min_answers <= length")
+        if len(self.score_bounds) != len(self.score_weights) + 1:
+            raise ValueError("score_bounds needs one more value than score_weights")
+        if any(hi <= lo for lo, hi in zip(self.score_bounds, self.score_bounds[1:], strict=False)):
+            raise ValueError("score_bounds must increase")
+        if self.exposure_method not in EXPOSURE_METHODS:
+            raise ValueError(f"exposure_method must be one of {EXPOSURE_METHODS}")
+        if self.grid_points < 3 or self.grid_max <= self.grid_min or self.prior_sd <= 0:
+            raise ValueError("bad EAP grid or prior")
+        for bounds in (self.competence_level_default, *self.competence_level_bounds.values()):
+            if list(bounds) != sorted(bounds):
+                raise ValueError("competence level bounds must not decrease")
+
+    def with_changes(self, **changes: Any) -> EngineConfig:
+        return replace(self, **changes)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> EngineConfig:
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown configuration keys: {sorted(unknown)}")
+        for key in ("score_bounds", "score_weights", "competence_level_default",
+                    "randomesque_weights"):
+            if key in data:
+                data[key] = tuple(data[key])
+        if "competence_level_bounds" in data:
+            data["competence_level_bounds"] = {
+                k: tuple(v) for k, v in data["competence_level_bounds"].items()
+            }
+        for key in ("exposure", "exposure_accessible"):
+            if key in data:
+                data[key] = {k: float(v) for k, v in data[key].items()}
+        return cls(**data)
+
+
+def load_config(path: str | Path) -> EngineConfig:
+    return EngineConfig.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+# Production rules with no exposure table yet: run ``python -m engine.exposure``
+# on the real bank and ship its output as the next version.
+DEFAULT_CONFIG = EngineConfig(version="2026.1")

@@ -1,0 +1,217 @@
+"""Choosing the next item: production rules, exposure control, maximum information.
+
+Stateless: everything is recomputed from (history, bank, config, seed); the only
+memory is a per-(bank, config) cache of derived read-only arrays, so any number
+of app processes give the same answer for the same course.
+
+Rules, in order (product.md, issue 3):
+1. never an item already served (withdrawn ones included), never an item of a
+   withdrawn skill, at most one counted item per tube, only accessible items for
+   an adjusted candidate;
+2. blueprint: among competences that still have an available item, only those
+   served the fewest times so far. With 16 competences and 32 items this is
+   "each once before any twice" and then exactly twice; when a competence runs
+   out of items (small accessible pool, withdrawn skills) it is skipped instead
+   of blocking the test, and the length is filled least-served first;
+3. not a competence among the last ``no_repeat_window`` counted items, unless
+   that would leave nothing (it never binds with 16 × 2);
+4. exposure control: prefer the items eligible for this course (see
+   engine/exposure.py); fall back to ineligible ones rather than break a rule;
+5. the most informative item at the current EAP; before any answer, at a θ drawn
+   around the prior mean from the seed, so first items vary between candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import irt
+from .bank import ItemBank
+from .config import EngineConfig
+from .history import CourseState, Served, parse
+from .rand import item_table, item_uniforms16, uniform
+
+_START_STREAM = 1
+_RANDOMESQUE_STREAM = 2
+_CACHE_LIMIT = 32
+
+
+@dataclass(frozen=True)
+class Step:
+    item_id: str | None  # None when the test is complete or no eligible item remains
+    theta: float
+    se: float
+
+
+class _Derived:
+    """Arrays derived once from a (bank, config) pair."""
+
+    def __init__(self, bank: ItemBank, config: EngineConfig):
+        self.nodes = irt.grid(config.grid_min, config.grid_max, config.grid_points)
+        self.prior = irt.log_prior(self.nodes, config.prior_mean, config.prior_sd)
+        # Rows i / N + i: log P(ko) / log P(ok) of item i; row 2N: the log prior,
+        # so one gather-and-sum gives the log posterior.
+        self.loglik = np.vstack([irt.loglik_table(bank.a, bank.b, self.nodes), self.prior])
+        self.prior_row = [2 * len(bank)]
+        self.powers = np.stack([np.ones_like(self.nodes), self.nodes, self.nodes**2])
+        everything = np.ones(len(bank), dtype=bool)
+        self.pool = {False: everything, True: bank.accessible.copy()}
+        self.threshold: dict[bool, np.ndarray | None] = {
+            False: self._threshold(bank, config.exposure),
+            True: self._threshold(bank, config.exposure_accessible),
+        }
+        uses_table = config.exposure_method == "eligibility" and any(
+            t is not None for t in self.threshold.values()
+        )
+        self.table = _bank_table(bank) if uses_table else None
+
+    @staticmethod
+    def _threshold(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
+        """k_i as a 16-bit threshold: eligible when u16 < round(k_i · 2¹⁶)."""
+        k = np.ones(len(bank))
+        for item_id, value in table.items():
+            i = bank.get_index(item_id)
+            if i is not None:
+                k[i] = min(max(value, 0.0), 1.0)
+        if np.all(k >= 1.0):
+            return None
+        return np.rint(k * 65536.0).astype(np.int32)
+
+
+def _bank_table(bank: ItemBank) -> np.ndarray:
+    table = bank.__dict__.get("_item_table")
+    if table is None:
+        table = item_table(len(bank))
+        bank.__dict__["_item_table"] = table
+    return table
+
+
+def tube_members(bank: ItemBank) -> list[list[int]]:
+    """Bank positions of each tube's items (blocking a tube = blocking these)."""
+    members = bank.__dict__.get("_tube_members")
+    if members is None:
+        members = [[] for _ in bank.tubes]
+        for i, t in enumerate(bank.tube.tolist()):
+            members[t].append(i)
+        bank.__dict__["_tube_members"] = members
+    return members
+
+
+def information_table(bank: ItemBank) -> irt.InformationTable:
+    table = bank.__dict__.get("_info_table")
+    if table is None:
+        with np.errstate(over="ignore"):  # exp overflow → P = 0, the right limit
+            table = irt.InformationTable(bank.a, bank.b)
+        bank.__dict__["_info_table"] = table
+    return table
+
+
+def derived(bank: ItemBank, config: EngineConfig) -> _Derived:
+    # Keyed by id(config) with the config kept alive in the entry, so the id
+    # cannot be reused by another object while the entry exists.
+    entry = bank._derived.get(id(config))
+    if entry is not None and entry[0] is config:
+        return entry[1]  # type: ignore[return-value]
+    if len(bank._derived) >= _CACHE_LIMIT:
+        bank._derived.clear()
+    d = _Derived(bank, config)
+    bank._derived[id(config)] = (config, d)
+    return d
+
+
+def estimate_state(state: CourseState, d: _Derived) -> tuple[float, float]:
+    logpost = d.loglik[state.rows + d.prior_row].sum(axis=0)
+    if state.a.size:
+        logpost += irt.loglik(state.a, state.b, state.correct, d.nodes)
+    return irt.moments_of(logpost, d.powers)
+
+
+def estimate(history: Sequence[Served], bank: ItemBank, config: EngineConfig) -> tuple[float, float]:
+    """(θ, standard error): EAP posterior mean and SD over the answered items."""
+    return estimate_state(parse(history, bank), derived(bank, config))
+
+
+def rule_mask(
+    state: CourseState, bank: ItemBank, config: EngineConfig, accessible_only: bool
+) -> np.ndarray | None:
+    """Items allowed next by the production rules (1–3 above), or None if none is."""
+    avail = derived(bank, config).pool[accessible_only].copy()
+    counted = state.counted
+    blocked = state.seen
+    if config.one_per_tube and counted:
+        members = tube_members(bank)
+        blocked = blocked + [i for t in bank.tube[counted].tolist() for i in members[t]]
+    avail[blocked] = False
+    if state.withdrawn_skills:
+        excluded = np.zeros(len(bank.skills), dtype=bool)
+        excluded[state.withdrawn_skills] = True
+        avail &= ~excluded[bank.skill]
+    n_comp = len(bank.competences)
+    has_item = np.bincount(bank.competence, weights=avail, minlength=n_comp) > 0
+    if not has_item.any():
+        return None
+    served = bank.competence[counted]
+    counts = np.bincount(served, minlength=n_comp)
+    allowed = has_item & (counts == counts[has_item].min())
+    if config.no_repeat_window > 0 and counted:
+        narrowed = allowed.copy()
+        narrowed[served[-config.no_repeat_window:]] = False
+        if narrowed.any():
+            allowed = narrowed
+    return avail & allowed[bank.competence]
+
+
+def most_informative(mask: np.ndarray, theta: float, bank: ItemBank) -> int:
+    info = information_table(bank).at(theta)
+    return int(np.argmax(np.where(mask, info, -1.0)))
+
+
+def next_step(
+    history: Sequence[Served],
+    bank: ItemBank,
+    config: EngineConfig,
+    *,
+    accessible_only: bool,
+    seed: int,
+) -> Step:
+    """The current estimate and the next item to serve (None when the test is over).
+
+    Deterministic in (history, seed): the per-course random numbers (exposure
+    eligibility, start θ, randomesque pick) are pure functions of the seed.
+    """
+    state = parse(history, bank)
+    d = derived(bank, config)
+    theta, se = estimate_state(state, d)
+    if state.counted_total >= config.length:
+        return Step(None, theta, se)
+    mask = rule_mask(state, bank, config, accessible_only)
+    if mask is None:
+        return Step(None, theta, se)
+    threshold = d.threshold[accessible_only]
+    if d.table is not None and threshold is not None:
+        eligible = mask & (item_uniforms16(d.table, seed) < threshold)
+        if eligible.any():
+            mask = eligible
+    if state.answered:
+        at = theta
+    else:
+        at = config.prior_mean + config.start_spread * (2.0 * uniform(seed, _START_STREAM) - 1.0)
+    if config.exposure_method == "randomesque":
+        i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + len(history)))
+    else:
+        i = most_informative(mask, at, bank)
+    return Step(bank.ids[i], theta, se)
+
+
+def _randomesque(mask: np.ndarray, theta: float, bank: ItemBank, config: EngineConfig,
+                 u: float) -> int:
+    """Pick among the best len(weights) allowed items with the given weights (Pix: 0.51, 0.25 …)."""
+    info = np.where(mask, information_table(bank).at(theta), -1.0)
+    k = min(len(config.randomesque_weights), int(mask.sum()))
+    best = np.argsort(-info, kind="stable")[:k]
+    w = np.asarray(config.randomesque_weights[:k], dtype=float)
+    pick = int(np.searchsorted(np.cumsum(w / w.sum()), u, side="right"))
+    return int(best[min(pick, k - 1)])

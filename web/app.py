@@ -1,0 +1,114 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from web import i18n
+from web.clock import Clock
+from web.db import make_engine
+from web.errors import http_error, server_error
+from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
+from web.settings import Settings
+from web.templating import make_templates
+
+log = logging.getLogger("passation")
+STATIC_DIR = __import__("pathlib").Path(__file__).parent / "static"
+
+# Background jobs run every `sweep_interval_seconds`, e.g. closing tests past their deadline
+# without waiting for a request. Each takes the app state.
+Sweeper = Callable[[Any], None]
+
+
+def _feature_routes() -> list[BaseRoute]:
+    from web.candidate.routes import routes as candidate_routes
+    from web.centre.routes import routes as centre_routes
+    from web.proctor.routes import routes as proctor_routes
+    from web.public import routes as public_routes
+
+    return [*public_routes, *candidate_routes, *proctor_routes, *centre_routes]
+
+
+def _sweepers() -> list[Sweeper]:
+    from web.candidate.sweeper import close_overdue_courses
+
+    return [close_overdue_courses]
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    i18n.load_catalogs()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = None
+        if settings.sweep_interval_seconds > 0:
+            task = asyncio.create_task(_sweep_forever(app, settings.sweep_interval_seconds))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            app.state.engine.dispose()
+
+    from web.content_state import load_content
+
+    content = load_content()
+    routes: list[BaseRoute] = [
+        Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
+        Mount("/media", StaticFiles(directory=str(content.media_dir)), name="media"),
+        *_feature_routes(),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(CrossSiteProtectionMiddleware),
+        Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="passation",
+                   max_age=settings.session_max_age_seconds, same_site="lax",
+                   https_only=settings.secure_cookies),
+    ]
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+    app.state.settings = settings
+    app.state.clock = clock or Clock()
+    app.state.engine = make_engine(settings.database_url)
+    app.state.templates = make_templates()
+    app.state.content = content
+    return app
+
+
+async def _sweep_forever(app: Starlette, interval: float) -> None:
+    sweepers = _sweepers()
+    while True:
+        await asyncio.sleep(interval)
+        for sweeper in sweepers:
+            try:
+                await asyncio.to_thread(sweeper, app.state)
+            except Exception:  # a failed sweep must not stop the next one
+                log.exception("background sweep %s failed", sweeper.__name__)
+
+
+def asgi_app() -> Starlette:
+    """Entry point for `uvicorn --factory web.app:asgi_app`."""
+    return create_app(Settings.from_env())
+
+

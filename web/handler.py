@@ -1,0 +1,116 @@
+"""Endpoints as plain functions of a request context, run in the thread pool.
+
+Starlette reads the form on the event loop (it is async); everything after that — database work,
+password hashing, template rendering — runs in a worker thread so the loop never blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from web import i18n
+from web.db import session_scope
+from web.htmx import is_htmx, vary_on_htmx
+
+MAX_FIELDS = 200
+MAX_PART_SIZE = 64 * 1024
+
+
+@dataclass
+class Ctx:
+    request: Request
+    form: FormData | None
+    db: Session
+    now: dt.datetime
+    lang: str
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> Any:
+        return self.request.app.state
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return self.request.session
+
+    @property
+    def htmx(self) -> bool:
+        return is_htmx(self.request)
+
+    def field(self, name: str, default: str = "") -> str:
+        if self.form is None:
+            return default
+        value = self.form.get(name, default)
+        return value.strip() if isinstance(value, str) else default
+
+    def fields(self, name: str) -> list[str]:
+        if self.form is None:
+            return []
+        return [v for v in self.form.getlist(name) if isinstance(v, str)]
+
+    def form_dict(self) -> dict[str, list[str]]:
+        if self.form is None:
+            return {}
+        return {key: self.fields(key) for key in self.form.keys()}
+
+    def render(self, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
+               partial: str | None = None, no_store: bool = False) -> Response:
+        """The full page, or only `partial` when htmx asks for a fragment."""
+        name = partial if (partial and self.htmx) else template
+        ctx = {"lang": self.lang, "now": self.now, "is_htmx": self.htmx}
+        ctx.update(context or {})
+        response = self.state.templates.TemplateResponse(self.request, name, ctx, status_code=status)
+        return vary_on_htmx(response, no_store=no_store)
+
+    def redirect(self, url: str) -> Response:
+        # 303 turns a POST into a GET, with and without JavaScript alike.
+        return RedirectResponse(url, status_code=303)
+
+
+def current_language(request: Request) -> str:
+    lang = request.cookies.get("lang", i18n.DEFAULT_LANGUAGE)
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def endpoint(fn: Callable[[Ctx], Response] | None = None, *, max_files: int = 0,
+             max_part_size: int = MAX_PART_SIZE) -> Any:
+    """Wrap `fn(ctx) -> Response` into a Starlette endpoint."""
+
+    def decorate(func: Callable[[Ctx], Response]) -> Callable[[Request], Any]:
+        async def handle(request: Request) -> Response:
+            form = None
+            if request.method == "POST":
+                try:
+                    form = await request.form(max_files=max_files, max_fields=MAX_FIELDS,
+                                              max_part_size=max_part_size)
+                except HTTPException:
+                    raise
+                except Exception as exc:  # malformed multipart or url-encoded body
+                    raise HTTPException(400, "Formulaire illisible.") from exc
+            try:
+                return await run_in_threadpool(_run, func, request, form)
+            finally:
+                if form is not None:
+                    await form.close()
+
+        handle.__name__ = func.__name__
+        return handle
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def _run(func: Callable[[Ctx], Response], request: Request, form: FormData | None) -> Response:
+    lang = i18n.activate(current_language(request))
+    with session_scope(request.app.state.engine) as db:
+        ctx = Ctx(request=request, form=form, db=db, now=request.app.state.clock.now(), lang=lang)
+        return func(ctx)

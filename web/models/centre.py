@@ -1,0 +1,60 @@
+"""A certification centre, its sessions and the candidates enrolled in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+from web.models.types import Timestamp
+
+
+class Centre(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: dt.datetime = Field(sa_type=Timestamp)
+
+
+class ExamSessionBase(SQLModel):
+    date: dt.date
+    start_time: dt.time
+    room: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=500)
+    proctor_names: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=2000)
+
+
+class ExamSession(ExamSessionBase, table=True):
+    """A certification session; its id is the public session number."""
+
+    __tablename__ = "exam_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    access_code: str = Field(max_length=6, index=True)
+    # Kept readable on purpose: the centre prints it for the proctor. Guessing is prevented by
+    # rate limiting, and it only opens the proctor space of this one session.
+    proctor_password: str = Field(max_length=16)
+    created_at: dt.datetime = Field(sa_type=Timestamp)
+    finalised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    results_published_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+
+
+class CandidateBase(SQLModel):
+    last_name: str = Field(max_length=200)
+    first_name: str = Field(max_length=200)
+    birth_date: dt.date
+    birth_place: str = Field(default="", max_length=200)
+    extra_time_percent: int = Field(default=0, ge=0, le=200)
+    accessibility: bool = False
+    external_id: str | None = Field(default=None, max_length=100)
+
+
+class Candidate(CandidateBase, table=True):
+    """A person enrolled in one session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="exam_session.id", index=True)
+    # Set when the proctor confirms presence: the candidate may start within the authorisation window.
+    authorised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    created_at: dt.datetime = Field(sa_type=Timestamp)

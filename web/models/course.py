@@ -1,0 +1,98 @@
+"""A candidate's certification course: what was served, what was answered, live alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from web.models.types import BigId, Timestamp
+
+COURSE_STARTED = "started"
+COURSE_ENDED = "ended"
+# Why a course ended.
+END_COMPLETED = "completed"
+END_TIME_EXPIRED = "time_expired"
+END_BY_PROCTOR = "ended_by_proctor"
+END_BY_FINALISATION = "ended_by_finalisation"
+
+RESULTS = ("ok", "ko", "skipped", "timedout", "focusedOut")
+
+
+class Course(SQLModel, table=True):
+    __tablename__ = "certification_course"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", unique=True)
+    session_id: int = Field(foreign_key="exam_session.id", index=True)
+    state: str = Field(default=COURSE_STARTED, max_length=20)
+    end_reason: str | None = Field(default=None, max_length=40)
+    end_comment: str | None = Field(default=None, max_length=1000)
+    started_at: dt.datetime = Field(sa_type=Timestamp)
+    ended_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    duration_minutes: int = 105
+    extra_time_percent: int = 0
+    granted_minutes: int = 0
+    accessibility: bool = False
+    config_version: str = Field(max_length=40)
+    seed: int = Field(sa_type=BigId)
+    # Rotated on every (re)entry: the cookie of an older tab or device stops working.
+    client_token: str = Field(max_length=64)
+    resume_requested_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    resume_authorised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    end_screen_seen_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+
+    @property
+    def deadline(self) -> dt.datetime:
+        total = self.duration_minutes * (100 + self.extra_time_percent) / 100 + self.granted_minutes
+        return self.started_at + dt.timedelta(minutes=total)
+
+
+class ServedItem(SQLModel, table=True):
+    __tablename__ = "served_item"
+    __table_args__ = (
+        UniqueConstraint("course_id", "position", name="uq_served_item_course_position"),
+        UniqueConstraint("course_id", "item_id", name="uq_served_item_course_item"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    course_id: int = Field(foreign_key="certification_course.id", index=True)
+    position: int
+    item_id: str = Field(max_length=80)
+    # The parameters in force when served, so the result can be recomputed later.
+    a: float
+    b: float
+    served_at: dt.datetime = Field(sa_type=Timestamp)
+    # Restarted when a resume is authorised, so a disconnection does not eat a timed item.
+    timer_started_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    focused_out_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    withdrawn: bool = False
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (Index("ix_answer_course_id_id", "course_id", "id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    course_id: int = Field(foreign_key="certification_course.id")
+    # One answer per served item, enforced by the database: two tabs cannot answer twice.
+    served_item_id: int = Field(sa_type=BigId, foreign_key="served_item.id", unique=True)
+    item_id: str = Field(max_length=80)
+    value: str = Field(max_length=4000)
+    result: str = Field(max_length=20)
+    time_spent_ms: int = 0
+    focused_out: bool = False
+    answered_at: dt.datetime = Field(sa_type=Timestamp)
+
+
+class LiveAlert(SQLModel, table=True):
+    __tablename__ = "live_alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="certification_course.id", index=True)
+    session_id: int = Field(foreign_key="exam_session.id", index=True)
+    served_item_id: int | None = Field(default=None, sa_type=BigId, foreign_key="served_item.id")
+    kind: str = Field(default="problem", max_length=20)
+    status: str = Field(default="pending", max_length=20)  # pending | validated | dismissed
+    created_at: dt.datetime = Field(sa_type=Timestamp)
+    resolved_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)

@@ -1,0 +1,5 @@
+"""Proctor space (issue 2)."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

@@ -1,0 +1,45 @@
+"""Fixed-window attempt counters in the database, shared by every app process.
+
+Used for everything a person could guess: access codes, the candidate's identity, proctor
+passwords, staff passwords.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from web.models import RateLimitHit
+
+
+def hit(db: Session, key: str, *, limit: int, window: dt.timedelta, now: dt.datetime) -> bool:
+    """Count one attempt under `key`; True while the count stays within `limit` in the window.
+
+    One atomic upsert, committed at once, so that a failure later in the request still counts.
+    """
+    table = RateLimitHit.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    expired = table.c.window_start < now - window
+    stmt = insert(table).values(key=key, window_start=now, count=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": case((expired, 1), else_=table.c.count + 1),
+            "window_start": case((expired, now), else_=table.c.window_start),
+        },
+    ).returning(table.c.count)
+    count = db.execute(stmt).scalar_one()
+    db.commit()
+    return count <= limit
+
+
+def reset(db: Session, key: str) -> None:
+    """Forget the attempts under `key` (after a success, for per-person keys)."""
+    row = db.get(RateLimitHit, key)
+    if row is not None:
+        db.delete(row)
+        db.commit()

@@ -1,0 +1,84 @@
+"""Demo data for `make run`: one centre, one session, a few candidates. Idempotent.
+
+`python -m web.seed` creates them if missing and prints how to use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from sqlmodel import select
+
+from web.clock import utcnow
+from web.db import make_engine, session_scope
+from web.models import Candidate, Centre, ExamSession
+from web.settings import Settings
+
+DEMO_CENTRE = "Collège de démonstration"
+DEMO_ACCESS_CODE = "BCDF23"
+DEMO_PROCTOR_PASSWORD = "K7P4MX"
+DEMO_CANDIDATES = [
+    # last name, first name, birth date, extra time %, accessibility adjustment
+    ("Martin", "Léa", dt.date(2011, 3, 14), 0, False),
+    ("Bernard", "Hugo", dt.date(2011, 7, 2), 33, False),
+    ("Petit", "Inès", dt.date(2010, 12, 25), 0, True),
+    ("Durand", "Noah", dt.date(2011, 1, 9), 0, False),
+    ("Lefèvre-Moreau", "Chloé", dt.date(2011, 5, 30), 0, False),
+]
+
+
+def seed_demo(settings: Settings) -> dict[str, object]:
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    with session_scope(engine) as db:
+        centre = db.exec(select(Centre).where(Centre.name == DEMO_CENTRE)).first()
+        if centre is None:
+            centre = Centre(name=DEMO_CENTRE, created_at=now)
+            db.add(centre)
+            db.flush()
+        session = db.exec(select(ExamSession).where(ExamSession.centre_id == centre.id)).first()
+        if session is None:
+            session = ExamSession(
+                centre_id=centre.id, date=now.date(), start_time=dt.time(9, 0), room="Salle 12",
+                address="1 rue de l'École, 75000 Paris", proctor_names="M. Dupont",
+                description="Session de démonstration", access_code=DEMO_ACCESS_CODE,
+                proctor_password=DEMO_PROCTOR_PASSWORD, created_at=now)
+            db.add(session)
+            db.flush()
+            for last, first, born, extra, adjusted in DEMO_CANDIDATES:
+                db.add(Candidate(session_id=session.id, last_name=last, first_name=first,
+                                 birth_date=born, birth_place="Paris", extra_time_percent=extra,
+                                 accessibility=adjusted, created_at=now))
+        db.commit()
+        candidates = db.exec(select(Candidate).where(Candidate.session_id == session.id)).all()
+        info = {"centre": centre.name, "session": session.id, "access_code": session.access_code,
+                "proctor_password": session.proctor_password,
+                "candidates": [(c.first_name, c.last_name, c.birth_date, c.extra_time_percent,
+                                c.accessibility) for c in candidates]}
+    engine.dispose()
+    return info
+
+
+def print_demo(info: dict[str, object], out=sys.stdout) -> None:  # noqa: ANN001
+    print("\n=== Passation demo ===", file=out)
+    print("Open http://127.0.0.1:8000", file=out)
+    print(f"Session number:    {info['session']}", file=out)
+    print(f"Access code:       {info['access_code']}", file=out)
+    print(f"Proctor password:  {info['proctor_password']}  (Espace surveillant)", file=out)
+    print("Candidates (first name, last name, birth date):", file=out)
+    for first, last, born, extra, adjusted in info["candidates"]:  # type: ignore[attr-defined]
+        notes = []
+        if extra:
+            notes.append(f"{extra} % extra time")
+        if adjusted:
+            notes.append("accessibility adjustment")
+        suffix = f"  [{', '.join(notes)}]" if notes else ""
+        print(f"  - {first} {last}, {born:%d/%m/%Y}{suffix}", file=out)
+    for line in info.get("extra_lines", []):  # type: ignore[attr-defined]
+        print(line, file=out)
+    print("Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out)
+
+
+if __name__ == "__main__":
+    print_demo(seed_demo(Settings.from_env()))

@@ -1,0 +1,34 @@
+// Passation — progressive enhancement only: every page works without this file.
+// No inline scripts and no eval (strict CSP); behaviour hangs off data- attributes.
+(function () {
+  "use strict";
+
+  function statusRegion() { return document.getElementById("status"); }
+
+  // Announce a message through the one persistent role="status" region.
+  function announce(text) {
+    var region = statusRegion();
+    if (!region || !text) { return; }
+    region.textContent = "";
+    var p = document.createElement("p");
+    p.className = "status-message";
+    p.textContent = text;
+    // A fresh node after clearing makes screen readers announce repeated messages too.
+    window.setTimeout(function () { region.appendChild(p); }, 50);
+  }
+  window.Passation = { announce: announce };
+
+  // After an htmx swap: move focus to the new content's heading and announce what it asks.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail && event.detail.elt ? event.detail.elt : document;
+    var target = root.querySelector ? root.querySelector("[data-focus-on-load]") : null;
+    if (target && document.activeElement !== target) { target.focus(); }
+    var message = root.querySelector ? root.querySelector("[data-announce]") : null;
+    if (message) { announce(message.getAttribute("data-announce")); }
+  });
+
+  // 4xx/5xx without a fragment to show: say so instead of failing silently.
+  document.addEventListener("htmx:sendError", function () {
+    announce("La connexion au serveur a échoué. Vérifiez le réseau puis réessayez : votre réponse n'a pas été perdue.");
+  });
+})();
