@@ -1,5 +1,171 @@
-"""Proctor space (issue 2)."""
+"""Proctor space: sign in, the live list of the session's candidates, and actions on them.
 
-from starlette.routing import BaseRoute
+The live list refreshes itself by htmx polling every 5 s (Pix's cadence); without JavaScript the
+same page has a refresh button. Every action is a real form: POST, then 303 back to the list.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import Route
+
+from web.handler import Ctx, endpoint
+from web.i18n import gettext_ as _
+from web.proctor import actions
+from web.proctor.auth import attempt_login, require_proctor, sign_in
+from web.proctor.live import session_rows
+
+
+def _session_url(session_id: int) -> str:
+    return f"/surveillant/session/{session_id}"
+
+
+@endpoint
+def login(ctx: Ctx) -> Response:
+    if ctx.request.method == "GET":
+        return ctx.render("proctor/login.html", {"errors": [], "number": ""})
+    number, password = ctx.field("session"), ctx.field("password")
+    errors = []
+    if not number:
+        errors.append(("session", _("Indiquez le numéro de session.")))
+    if not password:
+        errors.append(("password", _("Indiquez le mot de passe surveillant.")))
+    if not errors:
+        exam = attempt_login(ctx, number, password)
+        if exam is not None:
+            sign_in(ctx, exam)
+            return ctx.redirect(_session_url(exam.id or 0))
+        errors.append(("password", _("Numéro de session ou mot de passe surveillant incorrect.")))
+    return ctx.render("proctor/login.html", {"errors": errors, "number": number}, status=422)
+
+
+@endpoint
+def logout(ctx: Ctx) -> Response:
+    ctx.session.pop("proctor_session_id", None)
+    ctx.session.pop("proctor_key", None)
+    return ctx.redirect("/surveillant")
+
+
+def _live_context(ctx: Ctx, session_id: int) -> dict:
+    exam = require_proctor(ctx, session_id)
+    settings = ctx.state.settings
+    rows = session_rows(ctx.db, session_id, ctx.now, length=ctx.state.content.config.length,
+                        authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
+    flash = ctx.session.pop("proctor_flash", None)
+    pending = sum(len(r.alerts) for r in rows)
+    return {"exam": exam, "rows": rows, "flash": flash, "pending_alerts": pending,
+            "end_reasons": actions.END_REASONS}
+
+
+@endpoint
+def live(ctx: Ctx) -> Response:
+    session_id = int(ctx.request.path_params["session_id"])
+    return ctx.render("proctor/session.html", _live_context(ctx, session_id),
+                      partial="proctor/_live.html", no_store=True)
+
+
+def _action(fn):  # noqa: ANN001, ANN202 - decorator for the POST actions below
+    @endpoint
+    def handle(ctx: Ctx) -> Response:
+        session_id = int(ctx.request.path_params["session_id"])
+        require_proctor(ctx, session_id)
+        message = fn(ctx, session_id)
+        ctx.db.commit()
+        ctx.session["proctor_flash"] = message
+        return ctx.redirect(_session_url(session_id))
+
+    handle.__name__ = fn.__name__
+    return handle
+
+
+def _candidate_id(ctx: Ctx) -> int:
+    return int(ctx.request.path_params["candidate_id"])
+
+
+def _name(candidate) -> str:  # noqa: ANN001
+    return f"{candidate.first_name} {candidate.last_name}"
+
+
+@_action
+def confirm_presence(ctx: Ctx, session_id: int) -> str:
+    candidate = actions.confirm_presence(ctx.db, session_id, _candidate_id(ctx), ctx.now)
+    return _("Présence confirmée : %(name)s peut commencer son test.") % {"name": _name(candidate)}
+
+
+@_action
+def cancel_presence(ctx: Ctx, session_id: int) -> str:
+    candidate = actions.cancel_presence(ctx.db, session_id, _candidate_id(ctx))
+    return _("Présence annulée pour %(name)s.") % {"name": _name(candidate)}
+
+
+@_action
+def authorise_resume(ctx: Ctx, session_id: int) -> str:
+    actions.authorise_resume(ctx.db, session_id, _candidate_id(ctx), ctx.now)
+    candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
+    return _("Reprise autorisée pour %(name)s.") % {"name": _name(candidate)}
+
+
+@_action
+def grant_time(ctx: Ctx, session_id: int) -> str:
+    raw = ctx.field("minutes")
+    if not raw.isdigit():
+        raise HTTPException(422, "Indiquez un nombre entier de minutes.")
+    minutes = int(raw)
+    actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes)
+    candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
+    return _("%(minutes)s min ajoutées pour %(name)s.") % {"minutes": minutes, "name": _name(candidate)}
+
+
+@_action
+def validate_alert(ctx: Ctx, session_id: int) -> str:
+    actions.resolve_alert(ctx.db, session_id, int(ctx.request.path_params["alert_id"]),
+                          validate=True, now=ctx.now)
+    return _("Signalement validé : la question est retirée et remplacée.")
+
+
+@_action
+def dismiss_alert(ctx: Ctx, session_id: int) -> str:
+    actions.resolve_alert(ctx.db, session_id, int(ctx.request.path_params["alert_id"]),
+                          validate=False, now=ctx.now)
+    return _("Signalement refusé : le candidat poursuit avec la même question.")
+
+
+@endpoint
+def end_test(ctx: Ctx) -> Response:
+    session_id = int(ctx.request.path_params["session_id"])
+    exam = require_proctor(ctx, session_id)
+    candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
+    context = {"exam": exam, "candidate": candidate, "end_reasons": actions.END_REASONS,
+               "errors": [], "reason": "", "comment": ""}
+    if ctx.request.method == "GET":
+        actions.running_course(ctx.db, session_id, candidate.id or 0)
+        return ctx.render("proctor/end.html", context)
+    reason, comment = ctx.field("reason"), ctx.field("comment")
+    if reason not in actions.END_REASONS:
+        context.update(errors=[("reason", _("Choisissez le motif de l'arrêt du test."))],
+                       comment=comment)
+        return ctx.render("proctor/end.html", context, status=422)
+    actions.end_test(ctx.db, session_id, candidate.id or 0, reason, comment, ctx.now)
+    ctx.db.commit()
+    ctx.session["proctor_flash"] = _("Test arrêté pour %(name)s.") % {"name": _name(candidate)}
+    return ctx.redirect(_session_url(session_id))
+
+
+_C = "/surveillant/session/{session_id:int}/candidats/{candidate_id:int}"
+routes = [
+    Route("/surveillant", login, methods=["GET", "POST"], name="proctor_login"),
+    Route("/surveillant/deconnexion", logout, methods=["POST"], name="proctor_logout"),
+    Route("/surveillant/session/{session_id:int}", live, name="proctor_session"),
+    Route(f"{_C}/presence", confirm_presence, methods=["POST"]),
+    Route(f"{_C}/presence/annuler", cancel_presence, methods=["POST"]),
+    Route(f"{_C}/reprise", authorise_resume, methods=["POST"]),
+    Route(f"{_C}/temps", grant_time, methods=["POST"]),
+    Route(f"{_C}/terminer", end_test, methods=["GET", "POST"]),
+    Route("/surveillant/session/{session_id:int}/alertes/{alert_id:int}/valider", validate_alert,
+          methods=["POST"]),
+    Route("/surveillant/session/{session_id:int}/alertes/{alert_id:int}/rejeter", dismiss_alert,
+          methods=["POST"]),
+]

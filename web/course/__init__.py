@@ -1,0 +1,1 @@
+"""A certification course's life, shared by the candidate, proctor and centre spaces."""
