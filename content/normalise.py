@@ -74,7 +74,8 @@ def numbers(text: str) -> frozenset[Decimal]:
         point = body[max(body.rfind(","), body.rfind("."))]
         thousands = "," if point == "." else "."
         whole, _, frac = body.rpartition(point)
-        if re.fullmatch(r"\d{1,3}(?:" + re.escape(thousands) + r"\d{3})+", whole) and frac.isdigit():
+        grouped = re.fullmatch(r"\d{1,3}(?:" + re.escape(thousands) + r"\d{3})+", whole)
+        if grouped and frac.isdigit():
             values.add(_decimal(sign + whole.replace(thousands, "") + "." + frac))
     elif len(seps) == 1:
         whole, _, frac = body.partition(seps[0])

@@ -107,9 +107,10 @@ def parse_bank(directory: Path | None = None) -> tuple[ContentBank, list[str]]:
     directory = Path(directory) if directory is not None else PACKAGE_DIR
     media_dir = directory / "media"
     problems: list[str] = []
+    areas: tuple[Area, ...] = ()
+    competences: tuple[Competence, ...] = ()
     if not (directory / "framework.toml").is_file():
         problems.append(f"{directory}: no framework.toml")
-        areas, competences = (), ()
     else:
         areas, competences = load_framework(directory / "framework.toml", problems)
     codes = {c.code for c in competences}

@@ -25,8 +25,10 @@ URL_PATTERNS = (
     (re.compile(r"\bwww\d*\.", re.I), "a web address ('www.')"),
     (re.compile(r"\b(?:mailto|javascript|data|file|ftp|tel|sms):(?=\S)", re.I),
      "a URI ('scheme:')"),
-    (re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?![.-]?\w)", re.I),
-     "a domain name"),
+    # Lower-case top-level domain only, so that "ASP.NET" is not a domain.
+    (re.compile(r"\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:" + _TLDS
+                + r")\b(?![.-]?\w)"),
+     "a domain name (use a reserved one such as 'exemple.test')"),
 )
 # Domains reserved for examples (RFC 2606 / RFC 6761) are not external: they reach nobody.
 _RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|[^.]+\.(example|test|invalid|localhost))$",
@@ -39,7 +41,7 @@ def url_problems(text: str) -> list[str]:
     found: list[str] = []
     for pattern, what in URL_PATTERNS:
         for match in pattern.finditer(text):
-            if what == "a domain name" and _RESERVED.search(match.group(0)):
+            if what.startswith("a domain name") and _RESERVED.search(match.group(0)):
                 continue
             found.append(f"{what}: '{match.group(0)}'")
             break
@@ -54,8 +56,8 @@ def item_strings(item: Item) -> Iterator[tuple[str, str]]:
         t = item.text(lang)
         for i, p in enumerate(t.instruction_paragraphs, 1):
             yield f"[{lang}] instruction paragraph {i}", p
-        for p in t.proposals:
-            yield f"[{lang}] proposal {p.key}", p.label
+        for proposal in t.proposals:
+            yield f"[{lang}] proposal {proposal.key}", proposal.label
         for f in t.fields:
             yield f"[{lang}] label of field '{f.name}'", f.label
         yield f"[{lang}] explanation", t.explanation
@@ -84,7 +86,8 @@ def check_bank_urls(bank: ContentBank) -> list[str]:
     out = [m for item in bank.items.values() for m in check_item_urls(item)]
     for c in bank.competences:
         for text in (c.title_fr, c.title_en, c.description_fr, c.description_en):
-            out += [f"framework.toml: {c.code}: external reference: {w}" for w in url_problems(text)]
+            out += [f"framework.toml: {c.code}: external reference: {w}"
+                    for w in url_problems(text)]
     for tube in bank.tubes.values():
         for text in (tube.title_fr, tube.title_en):
             out += [f"items/{tube.competence}.toml: tube {tube.id}: external reference: {w}"
