@@ -43,5 +43,12 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy web engine content
 
+# Load test on PostgreSQL (127.0.0.1:5432): WORKERS app processes, Locust distributed, a capacity
+# phase then a phase at 70 % of it; reports and summary in var/loadtest/. See loadtests/README.md.
+WORKERS ?= 1
+LOADTEST_ARGS ?=
+loadtest: install
+	$(PY) -m loadtests.run --workers $(WORKERS) $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules $(dir $(HTMX)) var

@@ -39,6 +39,7 @@ class EngineConfig:
     one_per_tube: bool = True
     no_repeat_window: int = 1  # competence not among the last N counted items
     start_spread: float = 1.0  # first item chosen at θ ~ U(prior_mean ± spread): randomised start
+    start_pool: int = 1  # … and uniformly among this many best items there
 
     # EAP grid and prior.
     grid_min: float = -6.0

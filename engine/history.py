@@ -83,8 +83,10 @@ def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
             ok = False
         else:
             raise ValueError(f"unknown result {result!r} for item {s.item_id}")
-        if i is not None and (s.a is None or s.a == bank_a[i]) and (s.b is None or s.b == bank_b[i]):
-            rows.append(i + n if ok else i)
+        at_bank = i is not None and (s.a is None or s.a == bank_a[i]) and (
+            s.b is None or s.b == bank_b[i])
+        if at_bank:
+            rows.append(i + n if ok else i)  # type: ignore[operator]
         elif i is None and (s.a is None or s.b is None):
             raise KeyError(s.item_id)
         else:

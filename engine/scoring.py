@@ -65,8 +65,11 @@ def score_from_theta(theta: float, config: EngineConfig) -> int:
     if theta >= bounds[-1]:
         return config.max_score
     i = bisect_right(bounds, theta) - 1
-    pix = _starts(config)[i] + (theta - bounds[i]) / (bounds[i + 1] - bounds[i]) * weights[i]
-    return min(int(pix), config.max_score)
+    starts = _starts(config)
+    pix = starts[i] + (theta - bounds[i]) / (bounds[i + 1] - bounds[i]) * weights[i]
+    # Rounding can carry θ just below a bound to the next interval's first
+    # score: keep every θ inside its own interval's pix range.
+    return min(int(pix), starts[i + 1] - 1, config.max_score)
 
 
 def level_from_score(score: int, config: EngineConfig) -> int:
@@ -81,11 +84,8 @@ def level_names(level: int) -> tuple[str, str]:
 
 def competence_levels(theta: float, bank: ItemBank, config: EngineConfig) -> dict[str, int]:
     """Level 0..7 of each competence: how many of its 7 θ bounds θ reaches."""
-    return {
-        code: bisect_right(config.competence_level_bounds.get(code, config.competence_level_default),
-                           theta)
-        for code in bank.competences
-    }
+    bounds, default = config.competence_level_bounds, config.competence_level_default
+    return {code: bisect_right(bounds.get(code, default), theta) for code in bank.competences}
 
 
 def _lower(history: list[Served], missing: int, bank: ItemBank, config: EngineConfig,

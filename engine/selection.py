@@ -89,17 +89,6 @@ def _bank_table(bank: ItemBank) -> np.ndarray:
     return table
 
 
-def tube_members(bank: ItemBank) -> list[list[int]]:
-    """Bank positions of each tube's items (blocking a tube = blocking these)."""
-    members = bank.__dict__.get("_tube_members")
-    if members is None:
-        members = [[] for _ in bank.tubes]
-        for i, t in enumerate(bank.tube.tolist()):
-            members[t].append(i)
-        bank.__dict__["_tube_members"] = members
-    return members
-
-
 def information_table(bank: ItemBank) -> irt.InformationTable:
     table = bank.__dict__.get("_info_table")
     if table is None:
@@ -129,7 +118,9 @@ def estimate_state(state: CourseState, d: _Derived) -> tuple[float, float]:
     return irt.moments_of(logpost, d.powers)
 
 
-def estimate(history: Sequence[Served], bank: ItemBank, config: EngineConfig) -> tuple[float, float]:
+def estimate(
+    history: Sequence[Served], bank: ItemBank, config: EngineConfig
+) -> tuple[float, float]:
     """(θ, standard error): EAP posterior mean and SD over the answered items."""
     return estimate_state(parse(history, bank), derived(bank, config))
 
@@ -137,31 +128,40 @@ def estimate(history: Sequence[Served], bank: ItemBank, config: EngineConfig) ->
 def rule_mask(
     state: CourseState, bank: ItemBank, config: EngineConfig, accessible_only: bool
 ) -> np.ndarray | None:
-    """Items allowed next by the production rules (1–3 above), or None if none is."""
+    """Items allowed next by the production rules (1–3 above), or None if none is.
+
+    Written for few numpy calls (each costs ~1 µs whatever its size): the
+    least-served competences are tried first and a competence without items
+    simply yields no candidates, so "available competences" is never computed.
+    """
     avail = derived(bank, config).pool[accessible_only].copy()
+    avail[state.seen] = False
     counted = state.counted
-    blocked = state.seen
     if config.one_per_tube and counted:
-        members = tube_members(bank)
-        blocked = blocked + [i for t in bank.tube[counted].tolist() for i in members[t]]
-    avail[blocked] = False
+        used = np.zeros(len(bank.tubes), dtype=bool)
+        used[bank.tube[counted]] = True
+        avail[used[bank.tube]] = False
     if state.withdrawn_skills:
         excluded = np.zeros(len(bank.skills), dtype=bool)
         excluded[state.withdrawn_skills] = True
-        avail &= ~excluded[bank.skill]
-    n_comp = len(bank.competences)
-    has_item = np.bincount(bank.competence, weights=avail, minlength=n_comp) > 0
-    if not has_item.any():
-        return None
+        avail[excluded[bank.skill]] = False
     served = bank.competence[counted]
-    counts = np.bincount(served, minlength=n_comp)
-    allowed = has_item & (counts == counts[has_item].min())
+    counts = np.bincount(served, minlength=len(bank.competences))
+    for m in sorted(set(counts.tolist())):
+        allowed = counts == m
+        mask = avail & allowed[bank.competence]
+        if mask.any():
+            break
+    else:
+        return None
     if config.no_repeat_window > 0 and counted:
-        narrowed = allowed.copy()
-        narrowed[served[-config.no_repeat_window:]] = False
-        if narrowed.any():
-            allowed = narrowed
-    return avail & allowed[bank.competence]
+        recent = served[-config.no_repeat_window:]
+        if allowed[recent].any():
+            allowed[recent] = False
+            narrowed = avail & allowed[bank.competence]
+            if narrowed.any():
+                mask = narrowed
+    return mask
 
 
 def most_informative(mask: np.ndarray, theta: float, bank: ItemBank) -> int:
@@ -199,7 +199,13 @@ def next_step(
         at = theta
     else:
         at = config.prior_mean + config.start_spread * (2.0 * uniform(seed, _START_STREAM) - 1.0)
-    if config.exposure_method == "randomesque":
+    if not state.answered and config.start_pool > 1:
+        info = np.where(mask, information_table(bank).at(at), -1.0)
+        k = min(config.start_pool, int(mask.sum()))
+        best = np.argpartition(-info, k - 1)[:k]
+        best.sort()  # argpartition's order is not specified: sort for determinism
+        i = int(best[int(uniform(seed, _START_STREAM + 1) * k)])
+    elif config.exposure_method == "randomesque":
         i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + len(history)))
     else:
         i = most_informative(mask, at, bank)

@@ -18,6 +18,9 @@ from web.settings import Settings
 DEMO_CENTRE = "Collège de démonstration"
 DEMO_ACCESS_CODE = "BCDF23"
 DEMO_PROCTOR_PASSWORD = "K7P4MX"
+# The centre administrator's demo account (issue 5): signs in at /centre/connexion.
+DEMO_ADMIN_EMAIL = "admin@college-demo.fr"
+DEMO_ADMIN_PASSWORD = "demo-centre-2026"  # noqa: S105 - a printed demo credential, like the codes above
 DEMO_CANDIDATES = [
     # last name, first name, birth date, extra time %, accessibility adjustment
     ("Martin", "Léa", dt.date(2011, 3, 14), 0, False),
@@ -51,13 +54,29 @@ def seed_demo(settings: Settings) -> dict[str, object]:
                                  birth_date=born, birth_place="Paris", extra_time_percent=extra,
                                  accessibility=adjusted, created_at=now))
         db.commit()
+        _seed_centre_admin(db, centre.id, settings, now)
         candidates = db.exec(select(Candidate).where(Candidate.session_id == session.id)).all()
         info = {"centre": centre.name, "session": session.id, "access_code": session.access_code,
                 "proctor_password": session.proctor_password,
                 "candidates": [(c.first_name, c.last_name, c.birth_date, c.extra_time_percent,
-                                c.accessibility) for c in candidates]}
+                                c.accessibility) for c in candidates],
+                "extra_lines": [
+                    "Centre administrator (Espace centre, http://127.0.0.1:8000/centre):",
+                    f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}"]}
     engine.dispose()
     return info
+
+
+def _seed_centre_admin(db, centre_id, settings, now) -> None:  # noqa: ANN001
+    from web.centre import passwords
+    from web.models import StaffUser
+
+    if db.exec(select(StaffUser).where(StaffUser.email == DEMO_ADMIN_EMAIL)).first() is None:
+        db.add(StaffUser(email=DEMO_ADMIN_EMAIL, centre_id=centre_id, created_at=now,
+                         password_hash=passwords.hash_password(
+                             DEMO_ADMIN_PASSWORD, passwords.profile_of(settings)),
+                         password_changed_at=now))
+        db.commit()
 
 
 def print_demo(info: dict[str, object], out=sys.stdout) -> None:  # noqa: ANN001

@@ -1,0 +1,1 @@
+"""Load tests: seeding, the Locust scenarios, the orchestration and its summary."""

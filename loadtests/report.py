@@ -1,0 +1,98 @@
+"""The summary of one load-test phase: rates, latencies, failures, CPU, exactly-once check."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, create_engine, text
+
+from loadtests.pages import load_ledgers
+
+QUESTION_SECONDS = 3600 / 32
+
+
+def read_stats(csv_prefix: Path) -> list[dict[str, Any]]:
+    path = Path(f"{csv_prefix}_stats.csv")
+    if not path.exists():
+        return []
+    rows = []
+    with path.open() as f:
+        for row in csv.DictReader(f):
+            rows.append({"type": row["Type"], "name": row["Name"],
+                         "count": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                         "rps": float(row["Requests/s"]), "p50": row["50%"], "p95": row["95%"],
+                         "p99": row["99%"], "max": row["100%"]})
+    return rows
+
+
+def exactly_once(database_url: str, session_ids: list[int], directory: Path,
+                 prefix: str) -> dict[str, Any]:
+    """Every answer Locust saw acknowledged is stored exactly once; nothing stored unsent."""
+    ledger = load_ledgers(directory, prefix)
+    acknowledged: list[int] = ledger["acknowledged"]  # type: ignore[assignment]
+    sent: set[int] = ledger["sent"]  # type: ignore[assignment]
+    query = text("SELECT a.served_item_id, count(*) FROM answer a "
+                 "JOIN certification_course c ON c.id = a.course_id "
+                 "WHERE c.session_id IN :ids GROUP BY a.served_item_id"
+                 ).bindparams(bindparam("ids", expanding=True))
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        stored = {row[0]: row[1] for row in conn.execute(query, {"ids": session_ids})}
+    engine.dispose()
+    acked_set = set(acknowledged)
+    lost = sorted(s for s in acked_set if stored.get(s, 0) == 0)
+    duplicated = sorted(s for s, n in stored.items() if n > 1)
+    acked_twice = len(acknowledged) - len(acked_set)
+    unsent = sorted(s for s in stored if s not in sent)
+    in_flight = sorted(s for s in stored if s in sent and s not in acked_set)
+    return {"acknowledged": len(acknowledged), "stored": sum(stored.values()),
+            "lost": len(lost), "duplicated": len(duplicated), "acknowledged_twice": acked_twice,
+            "stored_but_never_sent": len(unsent),
+            "stored_not_acknowledged": len(in_flight),  # in flight when the run stopped
+            "ok": not (lost or duplicated or acked_twice or unsent),
+            "completed_tests": ledger["completed_tests"], "resumes": ledger["resumes"],
+            "reports": ledger["reports"], "examples": {"lost": lost[:5], "unsent": unsent[:5]}}
+
+
+def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
+                 stats: list[dict[str, Any]], check: dict[str, Any]) -> str:
+    lines = [f"## {name}", ""]
+    c = params["compression"]
+    lines.append(
+        f"{params['candidates']} simulated candidates + {params['proctors']} proctors, "
+        f"time compression ×{c:g} → the request rate of {params['candidates'] * c:,.0f} real "
+        f"candidates ({params['proctors'] * c:,.0f} proctors); {params['workers']} app "
+        f"worker process(es) on CPU {params['app_cpus']}, Locust on CPU {params['locust_cpus']}.")
+    lines.append("")
+    if window:
+        lines += [
+            f"- measurement window: {window['seconds']} s (after ramp + settle)",
+            f"- **answer cycles sustained: {window['answers_per_second']}/s** "
+            f"({window['answers']} answers stored in the window)",
+            f"- **app CPU: {window['app_ms_per_answer']} ms per answer cycle** "
+            f"({window['app_cores_busy']} cores busy)",
+            f"- **PostgreSQL CPU: {window['pg_ms_per_answer']} ms per answer cycle** "
+            f"({window['pg_cores_busy']} cores busy)",
+            f"- cores busy (all processes): {window['core_busy_percent']}",
+        ]
+    else:
+        lines.append("- no measurement window (not on PostgreSQL, or the run was cut short)")
+    failures = sum(r["failures"] for r in stats if r["name"] != "Aggregated")
+    lines.append(f"- failures: **{failures}**")
+    verdict = "OK" if check.get("ok") else "FAILED"
+    lines.append(
+        f"- exactly-once: **{verdict}** — {check.get('acknowledged', 0)} answers acknowledged, "
+        f"{check.get('stored', 0)} stored; lost {check.get('lost', 0)}, duplicated "
+        f"{check.get('duplicated', 0)}, acknowledged twice {check.get('acknowledged_twice', 0)}, "
+        f"stored but never sent {check.get('stored_but_never_sent', 0)}, in flight at stop "
+        f"(stored, not acknowledged) {check.get('stored_not_acknowledged', 0)}")
+    lines.append(f"- tests completed {check.get('completed_tests', 0)}, disconnections resumed "
+                 f"{check.get('resumes', 0)}, problems reported {check.get('reports', 0)}")
+    lines += ["", "| request | count | fail | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in stats:
+        lines.append(f"| {r['name']} | {r['count']} | {r['failures']} | {r['rps']:.1f} | "
+                     f"{r['p50']} | {r['p95']} | {r['p99']} | {r['max']} |")
+    return "\n".join(lines) + "\n"

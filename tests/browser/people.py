@@ -1,0 +1,91 @@
+"""The people of a session as page objects: what they see and click, in their own browser context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+
+from tests.browser.a11y import assert_accessible
+from tests.web.factories import make_session
+from web.db import session_scope
+from web.models import Candidate
+
+CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
+CODE_DIGITS = "2346789"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class SessionData:
+    id: int
+    access_code: str
+    proctor_password: str
+    candidates: list[Person]
+
+
+def arrange_session(engine: Engine, now: dt.datetime) -> SessionData:
+    """A session of four candidates with a fresh access code and proctor password."""
+    code = "".join(secrets.choice(CODE_LETTERS) for _ in range(4)) + "".join(
+        secrets.choice(CODE_DIGITS) for _ in range(2))
+    password = "".join(secrets.choice(CODE_LETTERS + CODE_DIGITS) for _ in range(6))
+    session_id, ids = make_session(engine, now, access_code=code, proctor_password=password,
+                                   candidates=4)
+    with session_scope(engine) as db:
+        people = [db.get(Candidate, i) for i in ids]
+        candidates = [Person(c.id, c.first_name, c.last_name, c.birth_date)
+                      for c in people if c is not None]
+    return SessionData(session_id, code, password, candidates)
+
+
+class ProctorDesk:
+    """The proctor's screen: sign in, then act on the live list (htmx swaps into #live)."""
+
+    def __init__(self, page: Page, exam: SessionData) -> None:
+        self.page = page
+        self.exam = exam
+
+    def sign_in(self, *, audit: bool = False) -> None:
+        self.page.goto("/surveillant")
+        if audit:
+            assert_accessible(self.page, "proctor-sign-in")
+        self.page.get_by_label("Numéro de session").fill(str(self.exam.id))
+        self.page.get_by_label("Mot de passe surveillant").fill(self.exam.proctor_password)
+        self.page.get_by_role("button", name="Accéder à la session").click()
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(f"Session {self.exam.id}")
+
+    def row(self, person: Person):  # noqa: ANN201 - a Locator
+        return self.page.locator(f"#candidat-{person.id}")
+
+    def click_in_row(self, person: Person, button: str) -> None:
+        self.row(person).get_by_role("button", name=button).click()
+
+    def confirm_presence(self, person: Person) -> None:
+        self.click_in_row(person, "Confirmer la présence")
+        expect(self.row(person)).to_contain_text("Présence confirmée, peut commencer")
+
+    def wait_for_alert(self, person: Person) -> None:
+        """The live list polls every 5 s: the reported problem shows up on its own."""
+        expect(self.row(person).get_by_role("button", name="Valider (retirer la question)")
+               ).to_be_visible(timeout=15_000)
+
+    def validate_alert(self, person: Person) -> None:
+        self.click_in_row(person, "Valider (retirer la question)")
+        expect(self.page.locator("#live")).to_contain_text("Signalement validé")
+
+    def wait_for_resume_request(self, person: Person) -> None:
+        expect(self.row(person)).to_contain_text("Demande de reprise", timeout=15_000)
+
+    def authorise_resume(self, person: Person) -> None:
+        self.click_in_row(person, "Autoriser la reprise")
+        expect(self.page.locator("#live")).to_contain_text("Reprise autorisée")

@@ -1,0 +1,85 @@
+"""Home page and proctor space in a real Chromium, checked by axe-core after every page and swap."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import OpenPage
+from tests.browser.people import ProctorDesk, SessionData
+from tests.browser.server import LiveServer
+from tests.web.factories import report_problem, start_course
+from web.clock import utcnow
+
+ITEM = "1.1-keywords"
+
+
+def test_home_page_offers_the_three_spaces_and_a_skip_link(open_page: OpenPage) -> None:
+    page = open_page()
+    page.goto("/")
+    expect(page).to_have_title("Accueil – Passation")
+    assert_accessible(page, "home")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    for space in ("Passer ma certification", "Espace surveillant", "Espace centre de certification"):
+        expect(page.get_by_role("link", name=space)).to_be_visible()
+
+
+def test_home_page_in_english(open_page: OpenPage) -> None:
+    page = open_page()
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Take my certification")).to_be_visible()
+    assert_accessible(page, "home-english")
+
+
+def test_proctor_wrong_password_shows_an_error_summary(open_page: OpenPage,
+                                                       exam: SessionData) -> None:
+    page = open_page()
+    page.goto("/surveillant")
+    page.get_by_label("Numéro de session").fill(str(exam.id))
+    page.get_by_label("Mot de passe surveillant").fill("WRONG1")
+    page.get_by_role("button", name="Accéder à la session").click()
+    expect(page.get_by_role("alert")).to_contain_text("mot de passe surveillant incorrect")
+    expect(page.get_by_label("Mot de passe surveillant")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "proctor-sign-in-error")
+
+
+def test_proctor_supervises_a_session(open_page: OpenPage, exam: SessionData,
+                                      live_server: LiveServer) -> None:
+    lea, hugo = exam.candidates[0], exam.candidates[1]
+    proctor = ProctorDesk(open_page(), exam)
+    proctor.sign_in(audit=True)
+    expect(proctor.page.get_by_text(exam.access_code)).to_be_visible()
+    assert_accessible(proctor.page, "proctor-live-list")
+
+    proctor.confirm_presence(lea)
+    expect(proctor.page.locator("#live")).to_contain_text("Présence confirmée : Léa Martin")
+    assert_accessible(proctor.page, "proctor-presence-confirmed")
+
+    # Hugo started earlier and reports a problem: the polling list shows it within 5 s.
+    assert live_server.engine is not None
+    course_id, served_id = start_course(live_server.engine, exam.id, hugo.id, utcnow(), item_id=ITEM)
+    report_problem(live_server.engine, exam.id, course_id, served_id, utcnow())
+    proctor.wait_for_alert(hugo)
+    expect(proctor.page.get_by_text("1 signalement en attente.")).to_be_visible()
+    assert_accessible(proctor.page, "proctor-problem-reported")
+    proctor.validate_alert(hugo)
+    assert_accessible(proctor.page, "proctor-problem-validated")
+
+    proctor.row(hugo).get_by_label("Minutes à accorder").fill("10")
+    proctor.click_in_row(hugo, "Accorder")
+    expect(proctor.page.locator("#live")).to_contain_text("10 min ajoutées pour Hugo Bernard.")
+
+    proctor.row(hugo).get_by_role("link", name="Arrêter le test").click()
+    expect(proctor.page.get_by_role("heading", level=1)).to_have_text(
+        "Arrêter le test de Hugo Bernard")
+    assert_accessible(proctor.page, "proctor-end-test")
+    proctor.page.get_by_label("Fraude").check()
+    proctor.page.get_by_role("button", name="Confirmer l'arrêt du test").click()
+    expect(proctor.page.locator("#live")).to_contain_text("Test arrêté pour Hugo Bernard.")
+    expect(proctor.row(hugo)).to_contain_text("Arrêté par le surveillant")

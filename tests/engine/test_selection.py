@@ -1,0 +1,145 @@
+"""Selection under the production rules, on the reference bank and hand-sized banks."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from engine import DEFAULT_CONFIG, ItemBank, ItemRow, Served, Step, load_config, next_step
+from engine.simulate import REFERENCE_CONFIG
+
+
+def run_test(bank, config, *, seed=1, accessible_only=False, theta=0.0, results=None):
+    """Serve a whole test; answers by the 2PL at ``theta`` (or from ``results``)."""
+    rng = np.random.default_rng(seed)
+    history: list[Served] = []
+    for k in range(config.length + 5):
+        step = next_step(history, bank, config, accessible_only=accessible_only, seed=seed)
+        if step.item_id is None:
+            break
+        if results is not None:
+            result = results[k]
+        else:
+            i = bank.index_of(step.item_id)
+            result = "ok" if rng.random() < 1 / (1 + np.exp(bank.a[i] * (bank.b[i] - theta))) \
+                else "ko"
+        history.append(Served(step.item_id, result))
+    return history
+
+
+def competences_of(history, bank):
+    return [bank.competences[bank.competence[bank.index_of(s.item_id)]] for s in history
+            if s.result != "withdrawn"]
+
+
+@pytest.mark.parametrize("accessible_only", [False, True])
+def test_a_test_follows_every_rule(bank, config, accessible_only):
+    for seed in range(5):
+        history = run_test(bank, config, seed=seed, accessible_only=accessible_only,
+                           theta=seed - 2.0)
+        ids = [s.item_id for s in history]
+        idx = [bank.index_of(i) for i in ids]
+        assert len(ids) == 32 == len(set(ids))
+        assert len({bank.tube[i] for i in idx}) == 32
+        comps = competences_of(history, bank)
+        assert Counter(comps) == dict.fromkeys(bank.competences, 2)
+        assert set(comps[:16]) == set(bank.competences)  # each once before any twice
+        assert all(x != y for x, y in zip(comps, comps[1:], strict=False))
+        if accessible_only:
+            assert all(bank.accessible[i] for i in idx)
+
+
+def test_deterministic_for_a_seed_and_varies_between_seeds(bank, config):
+    assert run_test(bank, config, seed=3) == run_test(bank, config, seed=3)
+    firsts = {next_step([], bank, config, accessible_only=False, seed=s).item_id
+              for s in range(200)}
+    assert len(firsts) >= 5  # randomised start
+
+
+def test_step_reports_the_estimate_and_ends_at_the_length(bank, config):
+    history = run_test(bank, config, seed=4)
+    end = next_step(history, bank, config, accessible_only=False, seed=4)
+    assert isinstance(end, Step) and end.item_id is None
+    assert np.isfinite(end.theta) and 0 < end.se < 0.5
+
+
+def test_withdrawn_excludes_the_skill_and_does_not_count(bank, config):
+    history = run_test(bank, config, seed=5)[:10]
+    withdrawn = history[4]
+    history[4] = Served(withdrawn.item_id, "withdrawn")
+    skill = bank.skill[bank.index_of(withdrawn.item_id)]
+    rest = run_test(bank, config, seed=5, results=["ok", "ko"] * 30)  # reference only
+    assert rest
+    seen = list(history)
+    while True:
+        step = next_step(seen, bank, config, accessible_only=False, seed=5)
+        if step.item_id is None:
+            break
+        assert bank.skill[bank.index_of(step.item_id)] != skill
+        seen.append(Served(step.item_id, "ko"))
+    assert len(seen) == 33  # 32 counted + the withdrawn one
+    assert Counter(competences_of(seen, bank)) == dict.fromkeys(bank.competences, 2)
+
+
+def test_a_served_unanswered_item_is_never_returned_and_counts(bank, config):
+    history = run_test(bank, config, seed=6)[:5]
+    pending = next_step(history, bank, config, accessible_only=False, seed=6).item_id
+    history.append(Served(pending, None))
+    nxt = next_step(history, bank, config, accessible_only=False, seed=6).item_id
+    assert nxt not in {s.item_id for s in history}
+    full = run_test(bank, config, seed=6)[:31] + [Served(pending, None)]
+    if pending not in {s.item_id for s in full[:31]}:
+        assert next_step(full, bank, config, accessible_only=False, seed=6).item_id is None
+
+
+def test_exposure_table_is_honoured(bank):
+    best = next_step([], bank, DEFAULT_CONFIG.with_changes(start_spread=0.0),
+                     accessible_only=False, seed=1).item_id
+    config = DEFAULT_CONFIG.with_changes(start_spread=0.0, exposure={best: 0.0})
+    for seed in range(30):
+        assert next_step([], bank, config, accessible_only=False, seed=seed).item_id != best
+    half = DEFAULT_CONFIG.with_changes(start_spread=0.0, exposure={best: 0.5})
+    share = np.mean([next_step([], bank, half, accessible_only=False, seed=s).item_id == best
+                     for s in range(400)])
+    assert 0.4 < share < 0.6
+
+
+def test_ineligible_items_are_used_rather_than_break_the_blueprint(tiny):
+    config = DEFAULT_CONFIG.with_changes(length=6, min_answers=3,
+                                         exposure=dict.fromkeys(tiny.ids, 0.0))
+    history = run_test(tiny, config, seed=2)
+    assert len(history) == 6
+    assert Counter(competences_of(history, tiny)) == {"1.1": 2, "2.1": 2, "3.1": 2}
+
+
+def test_blueprint_degrades_gracefully_when_a_competence_runs_out(tiny):
+    # accessible-only on the tiny bank: 3 tubes × 1 accessible item per competence
+    config = DEFAULT_CONFIG.with_changes(length=9, min_answers=3)
+    history = run_test(tiny, config, seed=3, accessible_only=True)
+    assert len(history) == 9
+    assert Counter(competences_of(history, tiny)) == {"1.1": 3, "2.1": 3, "3.1": 3}
+    # one more item than the pool holds: the test stops with None
+    config = DEFAULT_CONFIG.with_changes(length=10, min_answers=3)
+    assert len(run_test(tiny, config, seed=3, accessible_only=True)) == 9
+
+
+def test_no_repeat_is_relaxed_only_when_nothing_else_remains():
+    rows = [ItemRow(f"{c}-t{t}", 1.0, 0.0, c, f"{c}-t{t}", f"{c}-s{t}", True)
+            for c, tubes in (("1.1", 4), ("1.2", 1)) for t in range(tubes)]
+    bank = ItemBank.from_rows(rows)
+    config = DEFAULT_CONFIG.with_changes(length=5, min_answers=1)
+    comps = competences_of(run_test(bank, config, seed=1), bank)
+    assert len(comps) == 5 and comps.count("1.2") == 1
+
+
+def test_unknown_item_in_history_counts_for_length(bank, config):
+    history = [Served("retired-item", "ok", a=1.0, b=0.0)]
+    step = next_step(history, bank, config, accessible_only=False, seed=1)
+    assert step.item_id is not None and step.theta > 0
+
+
+def test_reference_config_loads_and_covers_the_reference_bank(bank):
+    config = load_config(REFERENCE_CONFIG)
+    assert config.exposure and config.exposure_accessible
+    assert set(config.exposure) <= set(bank.ids)
+    assert all(0 < k < 1 for k in config.exposure.values())

@@ -1,0 +1,66 @@
+"""A small, fast simulation: precision and exposure within loose, stable bounds."""
+
+import json
+
+import numpy as np
+import pytest
+
+from engine import exposure as exposure_cli
+from engine import load_config
+from engine import simulate as simulate_cli
+from engine.reference import reference_thetas
+from engine.simulate import REFERENCE_CONFIG, simulate
+
+
+@pytest.fixture(scope="module")
+def reference_config():
+    return load_config(REFERENCE_CONFIG)
+
+
+@pytest.mark.parametrize(("accessible_only", "rmse_max"), [(False, 0.31), (True, 0.33)])
+def test_precision_and_exposure_on_the_reference_bank(bank, reference_config, accessible_only,
+                                                      rmse_max):
+    # 300 candidates: RMSE's sampling SD is ~0.011 here, max exposure's ~0.03,
+    # so the bounds sit ~4 SD above the 1,000-candidate benchmark figures.
+    run = simulate(bank, reference_thetas(300, seed=99), reference_config,
+                   accessible_only=accessible_only, seed=5)
+    s = run.summary
+    assert s["mean_length"] == 32
+    assert s["rmse"] < rmse_max
+    assert abs(s["bias"]) < 0.06
+    assert s["max_exposure"] < 0.30
+    assert s["ms_per_step"] < 2.0  # generous: CI machines vary; the benchmark measures it
+
+
+def test_exposure_control_lowers_the_maximum(bank, reference_config):
+    thetas = reference_thetas(200, seed=98)
+    free = simulate(bank, thetas, reference_config.with_changes(exposure_method="none"), seed=4)
+    controlled = simulate(bank, thetas, reference_config, seed=4)
+    assert controlled.summary["max_exposure"] < free.summary["max_exposure"] - 0.3
+    assert controlled.summary["test_overlap"] < free.summary["test_overlap"]
+
+
+def test_simulate_cli_writes_every_examinee(tmp_path, small, capsys):
+    bank_csv, thetas_csv, out = tmp_path / "bank.csv", tmp_path / "t.csv", tmp_path / "o.json"
+    small.to_csv(bank_csv)
+    thetas_csv.write_text("theta\n" + "\n".join(str(t) for t in np.linspace(-2, 2, 12)) + "\n")
+    simulate_cli.main(["--bank", str(bank_csv), "--thetas", str(thetas_csv), "--seed", "3",
+                       "--json", str(out)])
+    printed = capsys.readouterr().out
+    assert "| all |" in printed and "| accessible-only |" in printed
+    data = json.loads(out.read_text())
+    assert len(data["examinees"]) == 24 and len(data["summary"]) == 2
+    first = data["examinees"][0]
+    assert set(first) >= {"true_theta", "estimate", "se", "items", "responses"}
+    assert len(first["items"]) == len(first["responses"]) == 32
+
+
+def test_exposure_cli_writes_a_loadable_config(tmp_path, small, capsys):
+    bank_csv, out = tmp_path / "bank.csv", tmp_path / "config.json"
+    small.to_csv(bank_csv)
+    exposure_cli.main(["--bank", str(bank_csv), "--out", str(out), "--version", "t-1",
+                       "--examinees", "60", "--iterations", "2"])
+    config = load_config(out)
+    assert config.version == "t-1" and config.exposure_method == "eligibility"
+    assert config.exposure and set(config.exposure) <= set(small.ids)
+    assert "wrote" in capsys.readouterr().out

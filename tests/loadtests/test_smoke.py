@@ -1,0 +1,56 @@
+"""A few-second load test: real app process, Locust master + worker, a handful of people.
+
+On this run's PostgreSQL database; where PostgreSQL is unreachable, on SQLite outside CI (the
+harness is what is tested here) and a failure in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, skip_or_fail
+from web.settings import ROOT
+
+pytestmark = pytest.mark.loadtest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_smoke_run_has_no_failure_and_no_lost_answer(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    url = request.getfixturevalue("pg_database")
+    if url is None:
+        reason = "PostgreSQL unreachable: " + request.getfixturevalue("pg_unreachable_reason")
+        if IN_CI:
+            skip_or_fail(reason)
+        url = f"sqlite:///{tmp_path / 'smoke.sqlite3'}"
+    out = tmp_path / "loadtest"
+    command = [sys.executable, "-m", "loadtests.run", "--database-url", url, "--phases", "fixed",
+               "--candidates", "6", "--compression", "2000", "--ramp", "2", "--hold", "12",
+               "--settle", "1", "--port", str(free_port()), "--master-port", str(free_port()),
+               "--app-cpus", "", "--locust-cpus", "", "--out", str(out)]
+    env = {**os.environ, "LOADTEST_FORCE_INCIDENTS": "1"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    phase = json.loads((out / "summary-w1.json").read_text())["fixed"]
+    check, stats = phase["check"], phase["stats"]
+    assert check["ok"] and check["lost"] == 0 and check["duplicated"] == 0
+    assert check["acknowledged"] >= 6 * 20  # most of the six tests went through
+    assert check["resumes"] >= 1 and check["reports"] >= 1 and check["completed_tests"] >= 1
+    assert sum(s["failures"] for s in stats) == 0
+    names = {s["name"] for s in stats}
+    assert {"answer", "answer cycle", "live list", "authorise resume", "report problem"} <= names
+    if url.startswith("postgresql"):
+        assert phase["window"]["app_ms_per_answer"] > 0

@@ -1,0 +1,192 @@
+"""Joining a session: identity, access code, the proctor's confirmation, the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from tests.web.flows import CandidateFlow, Exam
+from web.clock import FrozenClock
+from web.db import session_scope
+from web.models import ExamSession
+
+
+def text(response) -> str:  # noqa: ANN001
+    return html.unescape(response.text)
+
+
+def test_names_are_compared_ignoring_case_accents_spaces_and_hyphens(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    chloe = exam.enrol("Chloé", "Lefèvre-Moreau", dt.date(2011, 5, 30))
+    flow = CandidateFlow(client, exam, chloe)
+    page = flow.join(first="  CHLOE ", last="lefevre   moreau")
+    assert page.url.path == "/candidat/code"
+    assert "Code d'accès" in text(page)
+
+
+def test_identity_failures_get_clear_french_messages(client: TestClient, app, db_engine: Engine,
+                                                     clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+
+    empty = client.post("/candidat", data={})
+    assert empty.status_code == 422
+    assert "Saisissez le numéro de session" in text(empty)
+    assert "Saisissez votre prénom." in text(empty) and 'aria-invalid="true"' in empty.text
+
+    bad_date = client.post(
+        "/candidat", data={"session": str(exam.session_id), "first_name": "Léa",
+                           "last_name": "Martin", "day": "31", "month": "2", "year": "2011"})
+    assert bad_date.status_code == 422
+    assert "date de naissance valide" in text(bad_date)
+
+    wrong_birth = flow.join(birth=dt.date(2011, 3, 15))
+    assert wrong_birth.status_code == 422
+    assert "Nous ne trouvons pas de candidat inscrit" in text(wrong_birth)
+
+    wrong_session = flow.join(session=exam.session_id + 1000)
+    assert wrong_session.status_code == 422
+    assert "Nous ne trouvons pas de candidat inscrit" in text(wrong_session)
+
+
+def test_a_wrong_access_code_is_refused(client: TestClient, app, db_engine: Engine,
+                                        clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    flow = CandidateFlow(client, exam, exam.enrol())
+    exam.confirm_presence(flow.candidate)
+    flow.join()
+    page = flow.enter_code("XXXX99")
+    assert page.status_code == 422
+    assert "Ce code d'accès n'est pas le bon" in text(page)
+    # Case and spaces do not matter.
+    page = flow.enter_code(" bcdf 23 ")
+    assert "J'ai lu et j'accepte les règles" in text(page)
+
+
+def test_the_code_page_needs_the_identity_first(client: TestClient, app, db_engine: Engine,
+                                                clock: FrozenClock) -> None:
+    Exam(app, db_engine, clock)
+    page = client.post("/candidat/code", data={"code": "BCDF23"})
+    assert page.url.path == "/candidat"
+    assert client.get("/candidat/regles").url.path == "/candidat"
+    assert client.get("/candidat/test").url.path == "/candidat"
+
+
+def test_the_candidate_waits_for_the_proctor_to_confirm_presence(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+    flow.join()
+    page = flow.enter_code()
+    assert "Le surveillant n'a pas encore confirmé votre présence" in text(page)
+    assert flow.accept_rules().url.path != "/candidat/test"
+
+    exam.confirm_presence(lea)
+    page = flow.retry()
+    assert page.url.path == "/candidat/regles"
+
+
+def test_the_proctor_authorisation_is_valid_15_minutes(client: TestClient, app,
+                                                       db_engine: Engine,
+                                                       clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+    exam.confirm_presence(lea)
+    flow.join()
+    flow.enter_code()
+    clock.advance(minutes=16)
+    page = flow.accept_rules()
+    assert "L'autorisation du surveillant a expiré" in text(page)
+    assert page.url.path == "/candidat/regles"  # no course started
+    exam.confirm_presence(lea)
+    assert flow.accept_rules().url.path == "/candidat/test"
+
+
+def test_the_rules_must_be_accepted(client: TestClient, app, db_engine: Engine,
+                                    clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+    exam.confirm_presence(lea)
+    flow.join()
+    rules = flow.enter_code()
+    for heading in ("Comment se passe le test", "Deux types de questions particulières",
+                    "En cas de problème", "Ce qui est considéré comme une fraude"):
+        assert heading in text(rules)
+    refused = flow.accept_rules(accept=False)
+    assert refused.status_code == 422
+    assert "Cochez la case" in text(refused)
+    assert flow.accept_rules().url.path == "/candidat/test"
+
+
+def test_starting_twice_creates_one_course(client: TestClient, app, db_engine: Engine,
+                                           clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+    flow.start()
+    # A double click on "Commencer le test" from the same browser goes on with the same test.
+    again = client.post("/candidat/regles", data={"accept": "1"})
+    assert again.url.path == "/candidat/test"
+    assert len(exam.served(lea)) == 1
+
+
+def test_a_finalised_session_cannot_be_joined(client: TestClient, app, db_engine: Engine,
+                                              clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    with session_scope(db_engine) as db:
+        session = db.get(ExamSession, exam.session_id)
+        assert session is not None
+        session.finalised_at = clock.now()
+        db.add(session)
+        db.commit()
+    page = CandidateFlow(client, exam, lea).join()
+    assert page.status_code == 409
+    assert "Cette session est close" in text(page)
+
+
+def test_identity_attempts_are_rate_limited(client: TestClient, app, db_engine: Engine,
+                                            clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea = exam.enrol()
+    flow = CandidateFlow(client, exam, lea)
+    for _ in range(20):
+        assert flow.join(first="Personne").status_code == 422
+    blocked = flow.join()  # even the right details, once the limit is reached
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in text(blocked)
+    clock.advance(minutes=16)
+    assert flow.join().url.path == "/candidat/code"
+
+
+def test_access_code_attempts_are_rate_limited_per_client_and_per_session(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    lea, hugo = exam.enrol(), exam.enrol("Hugo", "Bernard", dt.date(2011, 7, 2))
+    flow = CandidateFlow(client, exam, lea)
+    exam.confirm_presence(lea)
+    flow.join()
+    for _ in range(10):
+        assert flow.enter_code("ZZZZ99").status_code == 422
+    assert flow.enter_code().status_code == 429  # the right code, too late
+
+    # The per-session limit holds across clients (addresses): 30 failures in all.
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.2", 5000)) as other:
+        other_flow = CandidateFlow(other, exam, hugo)
+        other_flow.join()
+        for _ in range(10):
+            other_flow.enter_code("ZZZZ99")
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.3", 5000)) as third:
+        third_flow = CandidateFlow(third, exam, hugo)
+        third_flow.join()
+        for _ in range(10):
+            third_flow.enter_code("ZZZZ99")
+        assert third_flow.enter_code().status_code == 429

@@ -1,0 +1,34 @@
+"""The end screen: after question 32, or when the proctor or the clock ended the test."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from web.candidate.access import current_course, handles_leave
+from web.course.lifecycle import end_course
+from web.course.timing import is_overdue
+from web.handler import Ctx, endpoint
+from web.models import Course
+from web.models.course import COURSE_STARTED, END_TIME_EXPIRED
+
+
+def render_end(ctx: Ctx, course: Course) -> Response:
+    if course.end_screen_seen_at is None:
+        # The centre's finalisation form asks whether the candidate saw the end screen.
+        course.end_screen_seen_at = ctx.now
+        ctx.db.add(course)
+        ctx.db.commit()
+    return ctx.render("candidate/end.html", {"reason": course.end_reason},
+                      partial="candidate/_end.html", no_store=True)
+
+
+@endpoint
+@handles_leave
+def end_page(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    if course.state == COURSE_STARTED:
+        if not is_overdue(course, ctx.now):
+            return ctx.redirect("/candidat/test")
+        end_course(ctx.db, course, END_TIME_EXPIRED, ctx.now)
+        ctx.db.commit()
+    return render_end(ctx, course)

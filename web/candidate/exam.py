@@ -1,0 +1,201 @@
+"""The test itself: the current question, answering, skipping, reporting a problem.
+
+Hot path: POST /candidat/test/repondre (course by primary key, one SELECT of the served items
+with their answers, one INSERT of the answer, one INSERT of the next item, one COMMIT) → 303 →
+GET /candidat/test (course, the same SELECT, render). The GET writes only when the proctor has
+withdrawn the current item (a replacement is served) or the time is up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from web.candidate.access import current_course, handles_leave
+from web.course.answering import Invalid, Refused, submit
+from web.course.incidents import record_focus_out, report_problem
+from web.course.lifecycle import end_course
+from web.course.serving import serve_replacement
+from web.course.state import CourseView, Entry, load_view
+from web.course.timing import (
+    WARNINGS_MINUTES,
+    is_overdue,
+    item_deadline,
+    item_remaining_seconds,
+    item_seconds,
+    remaining_seconds,
+)
+from web.handler import Ctx, endpoint
+from web.i18n import gettext_ as _
+from web.models import Course
+from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
+
+POLL_STOP = 286  # htmx stops polling on this status
+
+
+def _served_id(ctx: Ctx, value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise HTTPException(400, _("La demande est incomplète ou mal formée."))
+    return int(value)
+
+
+def _refuse(ctx: Ctx, status: int, message: str) -> Response:
+    """htmx: the message goes to the status region; without JS: a page with a way back."""
+    if ctx.htmx:
+        raise HTTPException(status, message)
+    return ctx.render("candidate/refused.html", {"message": message}, status=status,
+                      no_store=True)
+
+
+def _ensure_current(ctx: Ctx, course: Course) -> tuple[CourseView, Entry] | Response:
+    """The current item, serving a replacement for a withdrawn one; a redirect once ended."""
+    if course.state == COURSE_STARTED and is_overdue(course, ctx.now):
+        end_course(ctx.db, course, END_TIME_EXPIRED, ctx.now)
+        ctx.db.commit()
+    if course.state != COURSE_STARTED:
+        return ctx.redirect("/candidat/fin")
+    view = load_view(ctx.db, course.id)
+    current = view.current
+    if current is None or current.withdrawn:
+        try:
+            if serve_replacement(ctx.db, course, view, ctx.state.content, ctx.now) is None:
+                end_course(ctx.db, course, END_COMPLETED, ctx.now)
+            ctx.db.commit()
+        except IntegrityError:  # another tab served it first
+            ctx.db.rollback()
+        if course.state != COURSE_STARTED:
+            return ctx.redirect("/candidat/fin")
+        view = load_view(ctx.db, course.id)
+        current = view.current
+        if current is None or current.withdrawn:
+            raise HTTPException(409, _("La question suivante n'a pas pu être préparée. "
+                                       "Rechargez la page."))
+    return view, current
+
+
+def render_question(ctx: Ctx, course: Course, view: CourseView, entry: Entry, *,
+                    error: str = "", status: int = 200, announce: str = "",
+                    form: dict[str, list[str]] | None = None) -> Response:
+    content = ctx.state.content
+    item = content.bank.items[entry.item_id]
+    length = content.config_for(course.config_version).length
+    number = view.answered + 1
+    deadline = item_deadline(entry.timer_started_at, entry.served_at, item.timer,
+                             course.extra_time_percent)
+    context: dict[str, Any] = {
+        "entry": entry, "item": item, "text": item.text(ctx.lang), "number": number,
+        "length": length, "remaining": remaining_seconds(course, ctx.now),
+        "warnings": ",".join(str(m) for m in WARNINGS_MINUTES),
+        "item_seconds": item_seconds(item.timer, course.extra_time_percent) if item.timer else 0,
+        "item_remaining": item_remaining_seconds(deadline, ctx.now),
+        "focus_mode": item.focus, "focused_out": entry.focused_out_at is not None,
+        "accessibility": course.accessibility, "error": error, "announce": announce,
+        "submitted": form or {},
+    }
+    return ctx.render("candidate/question.html", context, partial="candidate/_question.html",
+                      status=status, no_store=True)
+
+
+@endpoint
+@handles_leave
+def question_page(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    found = _ensure_current(ctx, course)
+    if isinstance(found, Response):
+        return found
+    return render_question(ctx, course, *found)
+
+
+@endpoint
+@handles_leave
+def answer(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    served_id = _served_id(ctx, ctx.field("served"))
+    view = load_view(ctx.db, course.id)
+    try:
+        outcome = submit(ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
+                         ctx.state.content, ctx.now)
+    except Refused as refused:
+        return _refuse(ctx, refused.status, _(refused.message))
+    except Invalid as invalid:
+        return render_question(ctx, course, view, invalid.entry, error=_(invalid.error),
+                               status=422, form=ctx.form_dict())
+    return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
+
+
+@endpoint
+@handles_leave
+def skip_confirm(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    found = _ensure_current(ctx, course)
+    if isinstance(found, Response):
+        return found
+    view, entry = found
+    return ctx.render("candidate/skip.html",
+                      {"entry": entry, "number": view.answered + 1,
+                       "length": ctx.state.content.config_for(course.config_version).length},
+                      partial="candidate/_skip.html", no_store=True)
+
+
+@endpoint
+@handles_leave
+def skip(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    served_id = _served_id(ctx, ctx.field("served"))
+    view = load_view(ctx.db, course.id)
+    try:
+        outcome = submit(ctx.db, course, view, served_id, None, ctx.lang, ctx.state.content,
+                         ctx.now)
+    except Refused as refused:
+        return _refuse(ctx, refused.status, _(refused.message))
+    return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
+
+
+@endpoint
+@handles_leave
+def report(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    served_id = _served_id(ctx, ctx.field("served"))
+    if course.state != COURSE_STARTED:
+        return ctx.redirect("/candidat/fin")
+    try:
+        report_problem(ctx.db, course, load_view(ctx.db, course.id), served_id, ctx.now)
+    except Refused as refused:
+        return _refuse(ctx, refused.status, _(refused.message))
+    return ctx.redirect("/candidat/test")
+
+
+@endpoint
+@handles_leave
+def status(ctx: Ctx) -> Response:
+    """Polled while a problem report is pending: 204 while nothing changed, else the page."""
+    course = current_course(ctx)
+    served_id = _served_id(ctx, ctx.request.query_params.get("served", ""))
+    if course.state == COURSE_STARTED and not is_overdue(course, ctx.now):
+        current = load_view(ctx.db, course.id).current
+        if (current is not None and current.id == served_id and current.pending
+                and not current.withdrawn):
+            return Response(status_code=204, headers={"cache-control": "no-store"})
+    found = _ensure_current(ctx, course)
+    if isinstance(found, Response):
+        return found
+    view, entry = found
+    if entry.id != served_id:
+        message = _("Le surveillant a retiré la question signalée : voici une nouvelle question.")
+    else:
+        message = _("Le surveillant a examiné votre signalement : "
+                    "vous pouvez répondre à la question.")
+    return render_question(ctx, course, view, entry, announce=message, status=POLL_STOP)
+
+
+@endpoint
+@handles_leave
+def focus_out(ctx: Ctx) -> Response:
+    course = current_course(ctx)
+    served_id = _served_id(ctx, ctx.field("served"))
+    if course.state == COURSE_STARTED:
+        record_focus_out(ctx.db, course, load_view(ctx.db, course.id), served_id, ctx.now)
+    return Response(status_code=204, headers={"cache-control": "no-store"})

@@ -1,0 +1,145 @@
+"""Certification sessions of a centre: codes, form validation, status, scoped loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from starlette.exceptions import HTTPException
+
+from web.i18n import gettext_ as _
+from web.models import Candidate, Course, ExamSession
+
+CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
+CODE_DIGITS = "2346789"
+# No 0/O, 1/I/L, 5/S: the password is read on paper and typed by the proctor.
+PROCTOR_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
+
+STATUS_CREATED = "created"
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_FINALISED = "finalised"
+STATUS_RESULTS = "results_available"
+
+
+def status_labels() -> dict[str, str]:
+    """In the request's language (built per call: the language is known only then)."""
+    return {STATUS_CREATED: _("Créée"), STATUS_IN_PROGRESS: _("En cours"),
+            STATUS_FINALISED: _("Finalisée"), STATUS_RESULTS: _("Résultats disponibles")}
+
+FIELDS = {"room": 200, "address": 500, "proctor_names": 500, "description": 2000}
+
+
+def new_access_code(db: Session) -> str:
+    """4 letters + 2 digits, unique among the sessions still open (finalised ones free theirs)."""
+    for _attempt in range(100):
+        code = ("".join(secrets.choice(CODE_LETTERS) for _ in range(4))
+                + "".join(secrets.choice(CODE_DIGITS) for _ in range(2)))
+        taken = db.exec(select(ExamSession.id).where(
+            ExamSession.access_code == code, col(ExamSession.finalised_at).is_(None))).first()
+        if taken is None:
+            return code
+    raise RuntimeError("no free access code")  # 17^4·7^2 ≈ 4 million codes: not reached
+
+
+def new_proctor_password() -> str:
+    return "".join(secrets.choice(PROCTOR_ALPHABET) for _ in range(6))
+
+
+@dataclass
+class SessionForm:
+    values: dict[str, str]
+    errors: dict[str, str]
+    date: dt.date | None = None
+    start_time: dt.time | None = None
+
+
+def read_form(raw: dict[str, str]) -> SessionForm:
+    values = {k: raw.get(k, "").strip() for k in ("date", "start_time", *FIELDS)}
+    form = SessionForm(values=values, errors={})
+    try:
+        form.date = dt.date.fromisoformat(values["date"])
+    except ValueError:
+        try:
+            form.date = dt.datetime.strptime(values["date"], "%d/%m/%Y").date()
+        except ValueError:
+            form.errors["date"] = _("Indiquez la date de la session (JJ/MM/AAAA).")
+    try:
+        form.start_time = dt.time.fromisoformat(values["start_time"])
+    except ValueError:
+        form.errors["start_time"] = _("Indiquez l'heure de début (HH:MM).")
+    if not values["room"]:
+        form.errors["room"] = _("Indiquez la salle.")
+    if not values["address"]:
+        form.errors["address"] = _("Indiquez l'adresse.")
+    if not values["proctor_names"]:
+        form.errors["proctor_names"] = _("Indiquez le nom du ou des surveillants.")
+    for name, limit in FIELDS.items():
+        if len(values[name]) > limit and name not in form.errors:
+            form.errors[name] = _("Ce champ est trop long (%(n)s caractères au plus).") % {
+                "n": limit}
+    return form
+
+
+def apply_form(session: ExamSession, form: SessionForm) -> None:
+    assert form.date is not None and form.start_time is not None
+    session.date, session.start_time = form.date, form.start_time
+    for name in FIELDS:
+        setattr(session, name, form.values[name])
+
+
+def load_session(db: Session, session_id: int, centre_id: int) -> ExamSession:
+    """The session if it belongs to this centre; 404 otherwise, so numbers do not leak."""
+    found = db.exec(select(ExamSession).where(ExamSession.id == session_id,
+                                              ExamSession.centre_id == centre_id)).first()
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+def started(db: Session, session_id: int) -> bool:
+    return db.exec(select(Course.id).where(Course.session_id == session_id)).first() is not None
+
+
+def status_of(session: ExamSession, has_course: bool) -> str:
+    if session.results_published_at is not None:
+        return STATUS_RESULTS
+    if session.finalised_at is not None:
+        return STATUS_FINALISED
+    return STATUS_IN_PROGRESS if has_course else STATUS_CREATED
+
+
+def list_for_centre(db: Session, centre_id: int) -> list[dict[str, object]]:
+    sessions = db.exec(select(ExamSession).where(ExamSession.centre_id == centre_id)
+                       .order_by(col(ExamSession.date).desc(), col(ExamSession.start_time).desc())
+                       ).all()
+    ids = [s.id for s in sessions]
+    counts = dict(db.exec(select(Candidate.session_id, func.count())
+                          .where(col(Candidate.session_id).in_(ids))
+                          .group_by(col(Candidate.session_id))).all()) if ids else {}
+    with_course = set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
+                              .distinct()).all()) if ids else set()
+    return [{"session": s, "candidates": counts.get(s.id, 0),
+             "status": status_of(s, s.id in with_course)} for s in sessions]
+
+
+def has_begun(session: ExamSession, now: dt.datetime) -> bool:
+    return dt.datetime.combine(session.date, session.start_time) <= now
+
+
+def ensure_open(session: ExamSession) -> None:
+    if session.finalised_at is not None:
+        raise HTTPException(409, _("Cette session est finalisée : elle ne peut plus être "
+                                   "modifiée."))
+
+
+def delete_session(db: Session, session: ExamSession) -> None:
+    if started(db, session.id):  # type: ignore[arg-type]
+        raise HTTPException(409, _("Un candidat a déjà commencé : la session ne peut plus "
+                                   "être supprimée."))
+    for candidate in db.exec(select(Candidate).where(Candidate.session_id == session.id)).all():
+        db.delete(candidate)
+    db.flush()
+    db.delete(session)

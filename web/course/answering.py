@@ -1,0 +1,144 @@
+"""Recording an answer (or a skip): checked on the server, stored with its result, committed
+together with the next served item.
+
+Idempotency: the database's unique constraint on Answer.served_item_id is the guard. The same
+answer sent twice (double click, retry after a network error) changes nothing and gets the same
+redirect; a different answer to an already answered item is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Literal
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+import content
+from web.content_state import LoadedContent
+from web.course.lifecycle import end_course
+from web.course.serving import serve_next
+from web.course.state import CourseView, Entry
+from web.course.timing import is_late, is_overdue, item_deadline
+from web.models import Answer, Course
+from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
+
+_answer = Answer.__table__  # type: ignore[attr-defined]
+_INSERT = insert(_answer)  # constant statement: its cache key is computed once
+MAX_STORED = 4000  # Answer.value's column size
+
+NOT_CURRENT = "Cette question n'est pas la question en cours. La page a été mise à jour."
+ALREADY_ANSWERED = "Cette question a déjà reçu une réponse."
+WITHDRAWN = "Cette question a été retirée : une autre question vous est proposée."
+PENDING = ("Votre signalement est en attente de réponse du surveillant : vous ne pouvez pas "
+           "répondre à cette question pour l'instant.")
+TOO_LONG = "Réponse trop longue."
+MALFORMED = "Réponse mal formée."
+
+
+class Refused(Exception):
+    """The submission cannot be accepted; nothing was stored."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Invalid(Exception):
+    """A malformed answer for the current item: the question is shown again with the error."""
+
+    def __init__(self, entry: Entry, error: str) -> None:
+        super().__init__(error)
+        self.entry = entry
+        self.error = error
+
+
+Outcome = Literal["stored", "duplicate", "ended"]
+
+
+def submit(db: Session, course: Course, view: CourseView, served_id: int,
+           form: dict[str, list[str]] | None, lang: str, loaded: LoadedContent,
+           now: dt.datetime) -> Outcome:
+    """Store the answer to `served_id` (a skip when `form` is None) and serve the next item.
+
+    Commits. Raises Refused (4xx, nothing stored) or Invalid (422, nothing stored).
+    """
+    if course.state != COURSE_STARTED:
+        return "ended"
+    entry = view.get(served_id)
+    if entry is None:
+        raise Refused(409, NOT_CURRENT)
+    item = loaded.bank.items.get(entry.item_id)
+    if entry.answered:
+        return _resubmission(entry, item, form, lang)
+    if entry.withdrawn:
+        raise Refused(409, WITHDRAWN)
+    if entry is not view.current:
+        raise Refused(409, NOT_CURRENT)
+    if entry.pending:
+        raise Refused(409, PENDING)
+    if is_overdue(course, now):
+        end_course(db, course, END_TIME_EXPIRED, now)
+        db.commit()
+        return "ended"
+    if item is None:  # retired from the bank since it was served: cannot be checked
+        raise Refused(409, NOT_CURRENT)
+    value, result = _judge(course, entry, item, form, lang, now)
+    start = entry.timer_started_at or entry.served_at
+    try:
+        db.execute(_INSERT, {
+            "course_id": course.id, "served_item_id": entry.id, "item_id": entry.item_id,
+            "value": value, "result": result,
+            "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
+            "focused_out": entry.focused_out_at is not None, "answered_at": now})
+    except IntegrityError:
+        # Another tab or a retried request answered first: compare with what it stored.
+        db.rollback()
+        stored = db.execute(select(_answer.c.value, _answer.c.result)
+                            .where(_answer.c.served_item_id == entry.id)).one()
+        return _resubmission(replace(entry, value=stored.value, result=stored.result), item,
+                             form, lang)
+    answered = [replace(e, result=result) if e.id == entry.id else e for e in view.entries]
+    history = CourseView(tuple(answered)).history()
+    if serve_next(db, course, history, view.next_position, loaded, now) is None:
+        end_course(db, course, END_COMPLETED, now)
+    db.commit()
+    return "stored"
+
+
+def _judge(course: Course, entry: Entry, item: content.Item,
+           form: dict[str, list[str]] | None, lang: str, now: dt.datetime) -> tuple[str, str]:
+    if form is None:
+        return "", "skipped"
+    check = content.check_answer(item, form, lang)
+    if not check.valid:
+        raise Invalid(entry, check.error or MALFORMED)
+    if len(check.value) > MAX_STORED:
+        raise Invalid(entry, TOO_LONG)
+    deadline = item_deadline(entry.timer_started_at, entry.served_at, item.timer,
+                             course.extra_time_percent)
+    if is_late(deadline, now):
+        return check.value, "timedout"
+    if (check.correct and item.focus and entry.focused_out_at is not None
+            and not course.accessibility):
+        # Leaving the page during a focus-mode question voids a right answer, except for
+        # candidates with the accessibility adjustment (assistive tools move the focus).
+        return check.value, "focusedOut"
+    return check.value, "ok" if check.correct else "ko"
+
+
+def _resubmission(entry: Entry, item: content.Item | None, form: dict[str, list[str]] | None,
+                  lang: str) -> Outcome:
+    """The item already has an answer: the same one again is a harmless repeat."""
+    if form is None:
+        if entry.result == "skipped":
+            return "duplicate"
+        raise Refused(409, ALREADY_ANSWERED)
+    if item is not None and entry.result != "skipped":
+        check = content.check_answer(item, form, lang)
+        if check.valid and check.value == entry.value:
+            return "duplicate"
+    raise Refused(409, ALREADY_ANSWERED)
