@@ -6,9 +6,9 @@ CPU milliseconds per answer cycle, for the app processes and for PostgreSQL sepa
 
 PostgreSQL: the client backends connected to the load-test database, plus the server's
 auxiliary processes (WAL writer, checkpointer, background writer, autovacuum), which do work
-the load causes. Backends that exit inside the window are missed (the app pools keep theirs
-open, so there are none in practice); auxiliary work caused by other databases on the same
-server would be counted (nothing else runs during `make loadtest`).
+the load causes, plus the CPU of backends that exited inside the window (the postmaster's
+cutime + cstime, which also counts exits from other databases on the same server: nothing else
+should run during `make loadtest`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,23 @@ def cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def _reaped_ticks() -> int | None:
+    """cutime + cstime of the postmaster (the oldest `postgres` process whose parent is 1)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if name == "postgres" and fields[1] == "1":
+            return int(fields[13]) + int(fields[14])
+    return None
+
+
 def core_times() -> dict[str, tuple[int, int]]:
     """Per core: (busy, total) clock ticks since boot, from /proc/stat."""
     result = {}
@@ -55,6 +72,8 @@ def snapshot(app_pids: list[int], database_url: str) -> dict[str, Any]:
             "(datname = current_database() OR backend_type <> 'client backend')")]
         answers = conn.execute("SELECT count(*) FROM answer").fetchone()[0]  # type: ignore[index]
         pg = {pid: cpu_ticks(pid) for pid in pg_pids}
+        # Backends that exit are reaped by the postmaster: their CPU lands in its cutime+cstime.
+        pg["reaped"] = _reaped_ticks()  # type: ignore[index]
     return {"time": time.time(), "answers": answers, "cores": core_times(),
             "app": {str(pid): cpu_ticks(pid) for pid in app_pids},
             "pg": {str(pid): ticks for pid, ticks in pg.items() if ticks is not None}}

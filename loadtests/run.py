@@ -164,7 +164,7 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Passation load test (see loadtests/README.md)")
     p.add_argument("--workers", type=int, default=1, help="app worker processes (K)")
-    p.add_argument("--candidates", type=int, default=1600,
+    p.add_argument("--candidates", type=int, default=600,
                    help="simulated candidates in the capacity phase")
     p.add_argument("--compression", type=float, default=40.0,
                    help="think times are divided by this factor")

@@ -30,8 +30,11 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
         return engine
     if "poolclass" not in kwargs:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+        # As many pooled connections as the thread pool has threads (anyio's default, 40):
+        # with fewer, every request beyond the pool size opened and closed its own connection
+        # (a PostgreSQL backend forked per request under load — measured by the load test).
+        kwargs.setdefault("pool_size", 40)
+        kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(database_url, **kwargs)
 

@@ -7,10 +7,10 @@ import datetime as dt
 import re
 import secrets
 
-import engine.reference
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+import engine.reference
 from tests.conftest import TEST_SECRET
 from web.centre import passwords
 from web.db import session_scope
@@ -19,7 +19,7 @@ from web.models.course import COURSE_ENDED, COURSE_STARTED
 from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_PLATFORM_ADMIN
 from web.settings import Settings
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test account
 
 
 def fast_settings(database_url: str) -> Settings:
@@ -53,7 +53,7 @@ def add_session(db_engine: Engine, centre_id: int, now: dt.datetime, *,
         exam = ExamSession(centre_id=centre_id, date=now.date(), start_time=start, room="B12",
                            address="1 rue de l'École", proctor_names="M. Dupont",
                            access_code="".join(secrets.choice("BCDF") for _ in range(4)) + "23",
-                           proctor_password="K7P4MX", created_at=now)
+                           proctor_password="K7P4MX", created_at=now)  # noqa: S106
         db.add(exam)
         db.flush()
         ids = []

@@ -149,3 +149,16 @@ def test_an_adjusted_candidate_only_ever_gets_accessible_items(
     assert len({exam.item(s).competence for s in exam.served(ines)}) == 16
     # The bank does hold inaccessible items, and others get them.
     assert not all(exam.item(s).accessible for s in exam.served(noah))
+
+
+def test_the_test_speaks_english_when_the_candidate_chooses_it(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    flow = CandidateFlow(client, exam, exam.enrol())
+    flow.start()
+    client.post("/langue", data={"lang": "en", "next": "/candidat/test"})
+    page = flow.question()
+    assert '<html lang="en">' in page.text
+    assert "<title>Question 1 of 32 – Passation</title>" in page.text
+    assert "Skip" in page.text and "Report a problem" in page.text
+    assert f"Question {flow.current_item().id}." in page.text

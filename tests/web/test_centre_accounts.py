@@ -30,7 +30,8 @@ def text(response) -> str:  # noqa: ANN001
 def test_production_hashing_is_argon2id_with_stated_parameters() -> None:
     hasher = passwords.hasher("production")
     assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 1)
-    assert passwords.hash_password("a long enough password").startswith("$argon2id$v=19$m=65536,t=3,p=1$")
+    produced = passwords.hash_password("a long enough password")
+    assert produced.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
     assert passwords.profile_of(object()) == "production"
 
 
@@ -115,7 +116,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(
         client: TestClient, db_engine, clock) -> None:  # noqa: ANN001
     make_staff(db_engine, clock.now(), "chef@ecole.fr", centre="C")
     for email in ("chef@ecole.fr", "nobody@ecole.fr"):
-        response = Admin(client, email).sign_in(password="pas le bon mot de passe")
+        response = Admin(client, email).sign_in(password="pas le bon mot de passe")  # noqa: S106
         assert response.status_code == 400
         assert "E-mail ou mot de passe incorrect." in text(response)
 
@@ -124,7 +125,7 @@ def test_sign_in_is_rate_limited_per_email(client: TestClient, db_engine, clock)
     make_staff(db_engine, clock.now(), "chef@ecole.fr", centre="C")
     admin = Admin(client, "chef@ecole.fr")
     for _ in range(auth.LOGIN_LIMIT_PER_EMAIL):
-        assert admin.sign_in(password="mauvais mot de passe").status_code == 400
+        assert admin.sign_in(password="mauvais mot de passe").status_code == 400  # noqa: S106
     blocked = admin.sign_in()  # even the right password, until the window ends
     assert blocked.status_code == 429
     clock.advance(minutes=16)
@@ -198,7 +199,8 @@ def test_password_change_signs_out_other_browsers(app, db_engine, clock) -> None
         assert office.get("/centre/sessions", follow_redirects=False).status_code == 303
         laptop.post("/centre/deconnexion")
         assert Admin(laptop, "chef@ecole.fr").sign_in().status_code == 400
-        assert Admin(laptop, "chef@ecole.fr", "Un nouveau mot de passe").sign_in().status_code == 200
+        renewed = Admin(laptop, "chef@ecole.fr", "Un nouveau mot de passe")
+        assert renewed.sign_in().status_code == 200
 
 
 def test_sign_out_everywhere(app, db_engine, clock) -> None:  # noqa: ANN001

@@ -106,7 +106,8 @@ def test_another_centres_candidate_cannot_be_reached_through_ones_own_session(
             "last_name": "Pirate", "first_name": "X", "birth_date": "2011-01-01"})
         assert response.status_code == 404
     elif action == "delete":
-        assert client.post(f"/centre/sessions/{own}/candidats/{theirs}/supprimer").status_code == 404
+        response = client.post(f"/centre/sessions/{own}/candidats/{theirs}/supprimer")
+        assert response.status_code == 404
     else:
         response = client.post(f"/centre/sessions/{own}/signalements", data={
             "candidate_id": str(theirs), "category": "other", "comment": "x"})

@@ -148,7 +148,8 @@ def test_candidate_edited_and_removed_before_starting_but_not_after(
         "last_name": "Martin", "first_name": "Léa", "birth_date": "14/03/2011",
         "extra_time_percent": "50"})
     assert "Le candidat a été modifié." in text(page)
-    make_course(db_engine, synthetic_bank(), "2026.1", session_id, rows["Petit"], clock.now(), ["ok"],
+    make_course(db_engine, synthetic_bank(), "2026.1", session_id, rows["Petit"], clock.now(),
+                ["ok"],
                 running=True)
     assert client.get(f"{base}/{rows['Petit']}/modifier").status_code == 409
     assert client.post(f"{base}/{rows['Petit']}/supprimer").status_code == 409

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from web.candidate.access import current_course, handles_leave
+from web.candidate.messages import check_message
 from web.course.answering import Invalid, Refused, submit
 from web.course.incidents import record_focus_out, report_problem
 from web.course.lifecycle import end_course
@@ -119,9 +120,9 @@ def answer(ctx: Ctx) -> Response:
         outcome = submit(ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
                          ctx.state.content, ctx.now)
     except Refused as refused:
-        return _refuse(ctx, refused.status, _(refused.message))
+        return _refuse(ctx, refused.status, refused.message)
     except Invalid as invalid:
-        return render_question(ctx, course, view, invalid.entry, error=_(invalid.error),
+        return render_question(ctx, course, view, invalid.entry, error=check_message(invalid.error),
                                status=422, form=ctx.form_dict())
     return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
 
@@ -150,7 +151,7 @@ def skip(ctx: Ctx) -> Response:
         outcome = submit(ctx.db, course, view, served_id, None, ctx.lang, ctx.state.content,
                          ctx.now)
     except Refused as refused:
-        return _refuse(ctx, refused.status, _(refused.message))
+        return _refuse(ctx, refused.status, refused.message)
     return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
 
 
@@ -164,7 +165,7 @@ def report(ctx: Ctx) -> Response:
     try:
         report_problem(ctx.db, course, load_view(ctx.db, course.id), served_id, ctx.now)
     except Refused as refused:
-        return _refuse(ctx, refused.status, _(refused.message))
+        return _refuse(ctx, refused.status, refused.message)
     return ctx.redirect("/candidat/test")
 
 

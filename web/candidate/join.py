@@ -32,12 +32,13 @@ from web.i18n import gettext_ as _
 from web.models import Candidate, Course, ExamSession
 from web.models.course import COURSE_STARTED
 
-NOT_FOUND = ("Nous ne trouvons pas de candidat inscrit avec ces informations dans cette session. "
-             "Vérifiez le numéro de session, votre prénom, votre nom et votre date de naissance.")
-TOO_MANY = "Trop de tentatives. Patientez quelques minutes, puis appelez le surveillant."
-SESSION_CLOSED = "Cette session est close : il n'est plus possible d'y passer le test."
-WRONG_CODE = "Ce code d'accès n'est pas le bon. Vérifiez-le auprès du surveillant."
-MUST_ACCEPT = "Cochez la case pour confirmer que vous avez lu et accepté les règles."
+
+def _too_many() -> str:
+    return _("Trop de tentatives. Patientez quelques minutes, puis appelez le surveillant.")
+
+
+def _session_closed() -> str:
+    return _("Cette session est close : il n'est plus possible d'y passer le test.")
 
 
 def _authorised(ctx: Ctx, moment: dt.datetime | None) -> bool:
@@ -83,14 +84,17 @@ def identity_submit(ctx: Ctx) -> Response:
     assert session_id is not None and birth is not None
     client = client_key(ctx)
     if limits.blocked(ctx.db, "identity", session_id, client, ctx.now):
-        return _identity_page(ctx, message=_(TOO_MANY), status=429)
+        return _identity_page(ctx, message=_too_many(), status=429)
     exam = ctx.db.get(ExamSession, session_id)
     candidate = find_candidate(ctx.db, session_id, first, last, birth) if exam else None
     if exam is None or candidate is None:
         limits.count_failure(ctx.db, "identity", session_id, client, ctx.now)
-        return _identity_page(ctx, message=_(NOT_FOUND), status=422)
+        message = _("Nous ne trouvons pas de candidat inscrit avec ces informations dans cette "
+                    "session. Vérifiez le numéro de session, votre prénom, votre nom et votre "
+                    "date de naissance.")
+        return _identity_page(ctx, message=message, status=422)
     if exam.finalised_at is not None:
-        return _identity_page(ctx, message=_(SESSION_CLOSED), status=409)
+        return _identity_page(ctx, message=_session_closed(), status=409)
     set_join(ctx, candidate, code_ok=False, nonce=new_token())
     return ctx.redirect("/candidat/code")
 
@@ -118,16 +122,17 @@ def code_submit(ctx: Ctx) -> Response:
     assert exam is not None
     client = client_key(ctx)
     if limits.blocked(ctx.db, "code", exam.id, client, ctx.now):
-        return _code_page(ctx, error=_(TOO_MANY), status=429)
+        return _code_page(ctx, error=_too_many(), status=429)
     code = "".join(ctx.field("code").split()).upper()
     if not code:
         return _code_page(ctx, error=_("Saisissez le code d'accès donné par le surveillant."),
                           status=422)
     if not secrets.compare_digest(code.encode(), exam.access_code.upper().encode()):
         limits.count_failure(ctx.db, "code", exam.id, client, ctx.now)
-        return _code_page(ctx, error=_(WRONG_CODE), status=422)
+        wrong = _("Ce code d'accès n'est pas le bon. Vérifiez-le auprès du surveillant.")
+        return _code_page(ctx, error=wrong, status=422)
     if exam.finalised_at is not None:
-        return _code_page(ctx, error=_(SESSION_CLOSED), status=409)
+        return _code_page(ctx, error=_session_closed(), status=409)
     set_join(ctx, candidate, code_ok=True, nonce=state.get("nonce") or new_token())
     return enter(ctx, candidate)
 
@@ -200,8 +205,8 @@ def rules_submit(ctx: Ctx) -> Response:
     if candidate is None or state is None:
         return ctx.redirect("/candidat")
     if ctx.field("accept") != "1":
-        return ctx.render("candidate/rules.html", {"error": _(MUST_ACCEPT)}, status=422,
-                          no_store=True)
+        error = _("Cochez la case pour confirmer que vous avez lu et accepté les règles.")
+        return ctx.render("candidate/rules.html", {"error": error}, status=422, no_store=True)
     if course_of(ctx, candidate) is None:
         if not _authorised(ctx, candidate.authorised_at):
             return _wait(ctx, "expired" if candidate.authorised_at else "presence")

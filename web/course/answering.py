@@ -17,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import content
+from content.check import ERR_FORM
 from web.content_state import LoadedContent
 from web.course.lifecycle import end_course
 from web.course.serving import serve_next
 from web.course.state import CourseView, Entry
 from web.course.timing import is_late, is_overdue, item_deadline
+from web.i18n import gettext_ as _
 from web.models import Answer, Course
 from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
 
@@ -29,17 +31,14 @@ _answer = Answer.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_answer)  # constant statement: its cache key is computed once
 MAX_STORED = 4000  # Answer.value's column size
 
-NOT_CURRENT = "Cette question n'est pas la question en cours. La page a été mise à jour."
-ALREADY_ANSWERED = "Cette question a déjà reçu une réponse."
-WITHDRAWN = "Cette question a été retirée : une autre question vous est proposée."
-PENDING = ("Votre signalement est en attente de réponse du surveillant : vous ne pouvez pas "
-           "répondre à cette question pour l'instant.")
-TOO_LONG = "Réponse trop longue."
-MALFORMED = "Réponse mal formée."
+
+
+def not_current() -> str:
+    return _("Cette question n'est pas la question en cours. La page a été mise à jour.")
 
 
 class Refused(Exception):
-    """The submission cannot be accepted; nothing was stored."""
+    """The submission cannot be accepted; nothing was stored. `message` is translated."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -48,7 +47,8 @@ class Refused(Exception):
 
 
 class Invalid(Exception):
-    """A malformed answer for the current item: the question is shown again with the error."""
+    """A malformed answer for the current item: the question is shown again with the error
+    (content.check's French message, translated by web.candidate.messages)."""
 
     def __init__(self, entry: Entry, error: str) -> None:
         super().__init__(error)
@@ -70,22 +70,24 @@ def submit(db: Session, course: Course, view: CourseView, served_id: int,
         return "ended"
     entry = view.get(served_id)
     if entry is None:
-        raise Refused(409, NOT_CURRENT)
+        raise Refused(409, not_current())
     item = loaded.bank.items.get(entry.item_id)
     if entry.answered:
         return _resubmission(entry, item, form, lang)
     if entry.withdrawn:
-        raise Refused(409, WITHDRAWN)
+        raise Refused(409, _("Cette question a été retirée : une autre question vous est "
+                                  "proposée."))
     if entry is not view.current:
-        raise Refused(409, NOT_CURRENT)
+        raise Refused(409, not_current())
     if entry.pending:
-        raise Refused(409, PENDING)
+        raise Refused(409, _("Votre signalement est en attente de réponse du surveillant : "
+                                  "vous ne pouvez pas répondre à cette question pour l'instant."))
     if is_overdue(course, now):
         end_course(db, course, END_TIME_EXPIRED, now)
         db.commit()
         return "ended"
     if item is None:  # retired from the bank since it was served: cannot be checked
-        raise Refused(409, NOT_CURRENT)
+        raise Refused(409, not_current())
     value, result = _judge(course, entry, item, form, lang, now)
     start = entry.timer_started_at or entry.served_at
     try:
@@ -115,9 +117,9 @@ def _judge(course: Course, entry: Entry, item: content.Item,
         return "", "skipped"
     check = content.check_answer(item, form, lang)
     if not check.valid:
-        raise Invalid(entry, check.error or MALFORMED)
+        raise Invalid(entry, check.error or ERR_FORM)
     if len(check.value) > MAX_STORED:
-        raise Invalid(entry, TOO_LONG)
+        raise Invalid(entry, _("Réponse trop longue."))
     deadline = item_deadline(entry.timer_started_at, entry.served_at, item.timer,
                              course.extra_time_percent)
     if is_late(deadline, now):
@@ -136,9 +138,9 @@ def _resubmission(entry: Entry, item: content.Item | None, form: dict[str, list[
     if form is None:
         if entry.result == "skipped":
             return "duplicate"
-        raise Refused(409, ALREADY_ANSWERED)
+        raise Refused(409, _("Cette question a déjà reçu une réponse."))
     if item is not None and entry.result != "skipped":
         check = content.check_answer(item, form, lang)
         if check.valid and check.value == entry.value:
             return "duplicate"
-    raise Refused(409, ALREADY_ANSWERED)
+    raise Refused(409, _("Cette question a déjà reçu une réponse."))

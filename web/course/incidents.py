@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import insert, update
 from sqlmodel import Session
 
-from web.course.answering import NOT_CURRENT, Refused
+from web.course.answering import Refused, not_current
 from web.course.state import CourseView
 from web.models import Course, LiveAlert, ServedItem
 
@@ -21,7 +21,7 @@ def report_problem(db: Session, course: Course, view: CourseView, served_id: int
     (a double click reports once). Commits."""
     entry = view.current
     if entry is None or entry.id != served_id or entry.withdrawn:
-        raise Refused(409, NOT_CURRENT)
+        raise Refused(409, not_current())
     if entry.pending:
         return False
     db.execute(insert(_alert).values(
