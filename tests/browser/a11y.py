@@ -47,7 +47,6 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 def assert_accessible(page: Page, name: str) -> None:
-    print("DBG axe", name, flush=True)
     """Screenshot, then zero WCAG 2.1 A/AA violations on the page as it is now."""
     screenshot(page, name)
     if page.context.browser is not None and _javascript_disabled(page):

@@ -73,7 +73,6 @@ def open_page(browser: Browser, live_server: LiveServer) -> Iterator[OpenPage]:
     problems: list[str] = []
 
     def watch(page: Page) -> None:
-        page.on("console", lambda m: print("DBG", m.type, m.text[:90], flush=True))
         page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
         page.on("console", lambda msg: problems.append(f"{page.url}: {msg.text}")
                 if msg.type == "error" and "Content Security Policy" in msg.text else None)

@@ -114,11 +114,11 @@ def parse(data: bytes, today: dt.date) -> ImportResult:
                 raise ImportRefused(_("Le fichier contient plus de 1000 candidats : découpez-le "
                                       "en plusieurs sessions."))
             raw = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
-            data = validate(raw, today)
-            for name, message in data.errors.items():
+            candidate = validate(raw, today)
+            for name, message in candidate.errors.items():
                 result.errors.append((line, f"{column_label(name)} : {message}"))
-            if not data.errors:
-                result.rows.append((line, data))
+            if not candidate.errors:
+                result.rows.append((line, candidate))
     except csv.Error:
         result.errors.append((reader.line_num, _("Ligne mal formée (guillemets ?).")))
     if columns is None:
