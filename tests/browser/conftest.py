@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.a11y import SCREENSHOTS
-from tests.browser.people import SessionData, arrange_session
+from tests.browser.people import OpenPage, SessionData, arrange_session
 from tests.browser.server import LiveServer
 from tests.conftest import skip_or_fail
 from web.clock import utcnow
@@ -25,8 +25,6 @@ CHROMIUM = os.environ.get("PASSATION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
-
-OpenPage = Callable[..., Page]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
@@ -14,6 +15,8 @@ from tests.web.factories import make_session
 from web.db import session_scope
 from web.models import Candidate
 
+# open_page(javascript=True, **context_options): a page in a new context (one per person).
+OpenPage = Callable[..., Page]
 CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
 CODE_DIGITS = "2346789"
 
@@ -51,9 +54,10 @@ def arrange_session(engine: Engine, now: dt.datetime) -> SessionData:
 class ProctorDesk:
     """The proctor's screen: sign in, then act on the live list (htmx swaps into #live)."""
 
-    def __init__(self, page: Page, exam: SessionData) -> None:
+    def __init__(self, page: Page, exam: SessionData, *, javascript: bool = True) -> None:
         self.page = page
         self.exam = exam
+        self.javascript = javascript
 
     def sign_in(self, *, audit: bool = False) -> None:
         self.page.goto("/surveillant")
@@ -74,8 +78,13 @@ class ProctorDesk:
         self.click_in_row(person, "Confirmer la présence")
         expect(self.row(person)).to_contain_text("Présence confirmée, peut commencer")
 
+    def refresh_without_javascript(self) -> None:
+        """With JavaScript the list polls every 5 s; without, the proctor asks for it."""
+        if not self.javascript:
+            self.page.get_by_role("link", name="Mettre à jour maintenant").click()
+
     def wait_for_alert(self, person: Person) -> None:
-        """The live list polls every 5 s: the reported problem shows up on its own."""
+        self.refresh_without_javascript()
         expect(self.row(person).get_by_role("button", name="Valider (retirer la question)")
                ).to_be_visible(timeout=15_000)
 
@@ -84,8 +93,32 @@ class ProctorDesk:
         expect(self.page.locator("#live")).to_contain_text("Signalement validé")
 
     def wait_for_resume_request(self, person: Person) -> None:
+        self.refresh_without_javascript()
         expect(self.row(person)).to_contain_text("Demande de reprise", timeout=15_000)
 
     def authorise_resume(self, person: Person) -> None:
         self.click_in_row(person, "Autoriser la reprise")
         expect(self.page.locator("#live")).to_contain_text("Reprise autorisée")
+
+
+def make_current_item_timed(engine: Engine, served_id: int) -> str:
+    """Arrange mid-story: the candidate's current question becomes a timed one of the same
+    competence (the adaptive choice is random; the scenario needs one timed item)."""
+    from sqlmodel import select
+
+    from web.content_state import load_content
+    from web.models import ServedItem
+
+    items = load_content().bank.items
+    with session_scope(engine) as db:
+        current = db.get(ServedItem, served_id)
+        assert current is not None
+        used = {items[s.item_id].tube for s in db.exec(
+            select(ServedItem).where(ServedItem.course_id == current.course_id))}
+        competence = items[current.item_id].competence
+        timed = sorted((i for i in items.values() if i.timer and i.tube not in used),
+                       key=lambda i: (i.competence != competence, i.id))[0]
+        current.item_id, current.a, current.b = timed.id, timed.a, timed.b
+        db.add(current)
+        db.commit()
+        return timed.id

@@ -5,8 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import OpenPage
-from tests.browser.people import ProctorDesk, SessionData
+from tests.browser.people import OpenPage, ProctorDesk, SessionData
 from tests.browser.server import LiveServer
 from tests.web.factories import report_problem, start_course
 from web.clock import utcnow

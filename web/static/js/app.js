@@ -18,12 +18,18 @@
   }
   window.Passation = { announce: announce };
 
+  // The swapped element itself (an outerHTML swap settles the new element) or one inside it.
+  function find(root, selector) {
+    if (root.matches && root.matches(selector)) { return root; }
+    return root.querySelector ? root.querySelector(selector) : null;
+  }
+
   // After an htmx swap: move focus to the new content's heading and announce what it asks.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt ? event.detail.elt : document;
-    var target = root.querySelector ? root.querySelector("[data-focus-on-load]") : null;
+    var target = find(root, "[data-focus-on-load]");
     if (target && document.activeElement !== target) { target.focus(); }
-    var message = root.querySelector ? root.querySelector("[data-announce]") : null;
+    var message = find(root, "[data-announce]");
     if (message) { announce(message.getAttribute("data-announce")); }
   });
 
