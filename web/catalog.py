@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 METHOD_MAP = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-KEYWORDS = {"_": None, "gettext_": None, "gettext": None, "ngettext": (1, 2), "ngettext_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext_": None, "gettext": None, "ngettext": (1, 2), "ngettext_": (1, 2)}
 
 
 def extract() -> Catalog:

@@ -11,19 +11,20 @@ from starlette.responses import Response
 from web import i18n
 from web.handler import current_language
 from web.htmx import is_htmx, vary_on_htmx
+from web.i18n import N_
 
 log = logging.getLogger("passation")
 
 DEFAULT_MESSAGES = {
-    400: "La demande est incomplète ou mal formée.",
-    403: "Vous n'avez pas accès à cette page.",
-    404: "Cette page n'existe pas.",
-    405: "Cette action n'est pas possible ici.",
-    409: "Cette action n'est plus possible : la page a changé entre-temps.",
-    413: "Les données envoyées sont trop volumineuses.",
-    422: "Les données envoyées ne sont pas valides.",
-    429: "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
-    500: "Une erreur inattendue s'est produite. Vos réponses déjà validées sont enregistrées.",
+    400: N_("La demande est incomplète ou mal formée."),
+    403: N_("Vous n'avez pas accès à cette page."),
+    404: N_("Cette page n'existe pas."),
+    405: N_("Cette action n'est pas possible ici."),
+    409: N_("Cette action n'est plus possible : la page a changé entre-temps."),
+    413: N_("Les données envoyées sont trop volumineuses."),
+    422: N_("Les données envoyées ne sont pas valides."),
+    429: N_("Trop de tentatives. Patientez quelques minutes avant de réessayer."),
+    500: N_("Une erreur inattendue s'est produite. Vos réponses déjà validées sont enregistrées."),
 }
 
 

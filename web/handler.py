@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from web import i18n
 from web.db import session_scope
 from web.htmx import is_htmx, vary_on_htmx
+from web.i18n import N_
 
 MAX_FIELDS = 200
 MAX_PART_SIZE = 64 * 1024
@@ -96,7 +97,7 @@ def endpoint(fn: Callable[[Ctx], Response] | None = None, *, max_files: int = 0,
                 except HTTPException:
                     raise
                 except Exception as exc:  # malformed multipart or url-encoded body
-                    raise HTTPException(400, "Formulaire illisible.") from exc
+                    raise HTTPException(400, N_("Formulaire illisible.")) from exc
             try:
                 return await run_in_threadpool(_run, func, request, form)
             finally:

@@ -60,3 +60,8 @@ def gettext_(message: str) -> str:
 
 def ngettext_(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message

@@ -82,3 +82,21 @@ def _audit_copy(browser: Browser, page: Page) -> list[dict]:
         return axe_violations(copy)
     finally:
         context.close()
+
+
+WIDEST = """width => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > width + 1)
+  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
+    ' right=' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def assert_no_horizontal_scroll(page: Page, name: str) -> None:
+    """WCAG 1.4.10 reflow / 1.4.4 resize text: nothing wider than the viewport."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        offenders = "\n".join(f"    {e}" for e in page.evaluate(WIDEST, width))
+        screenshot(page, name)
+        pytest.fail(f"{name}: the page is {scroll_width} px wide in a {width} px viewport "
+                    f"({page.url}); too wide:\n{offenders}", pytrace=False)

@@ -101,6 +101,16 @@ class ProctorDesk:
         expect(self.page.locator("#live")).to_contain_text("Reprise autorisée")
 
 
+def authorise_presence(engine: Engine, person: Person, now: dt.datetime) -> None:
+    """What the proctor's "Confirmer la présence" does, for tests about the candidate alone."""
+    with session_scope(engine) as db:
+        candidate = db.get(Candidate, person.id)
+        assert candidate is not None
+        candidate.authorised_at = now
+        db.add(candidate)
+        db.commit()
+
+
 def make_current_item_timed(engine: Engine, served_id: int) -> str:
     """Arrange mid-story: the candidate's current question becomes a timed one of the same
     competence (the adaptive choice is random; the scenario needs one timed item)."""

@@ -9,16 +9,17 @@ from sqlmodel import Session, col, select, update
 from starlette.exceptions import HTTPException
 
 from web.course.lifecycle import end_course
+from web.i18n import N_
 from web.models import Candidate, Course, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED, END_BY_PROCTOR
 
 MAX_GRANTED_MINUTES = 60
 END_REASONS = {
-    "fraude": "Fraude",
-    "malaise": "Malaise ou problème de santé",
-    "abandon": "Abandon du candidat",
-    "technique": "Problème technique",
-    "autre": "Autre",
+    "fraude": N_("Fraude"),
+    "malaise": N_("Malaise ou problème de santé"),
+    "abandon": N_("Abandon du candidat"),
+    "technique": N_("Problème technique"),
+    "autre": N_("Autre"),
 }
 
 
@@ -26,7 +27,7 @@ def candidate_in_session(db: Session, session_id: int, candidate_id: int) -> Can
     candidate = db.exec(select(Candidate).where(Candidate.id == candidate_id,
                                                 Candidate.session_id == session_id)).first()
     if candidate is None:
-        raise HTTPException(404, "Ce candidat n'est pas inscrit à cette session.")
+        raise HTTPException(404, N_("Ce candidat n'est pas inscrit à cette session."))
     return candidate
 
 
@@ -39,7 +40,7 @@ def running_course(db: Session, session_id: int, candidate_id: int) -> Course:
     candidate_in_session(db, session_id, candidate_id)
     course = course_of(db, session_id, candidate_id)
     if course is None or course.state != COURSE_STARTED:
-        raise HTTPException(409, "Le test de ce candidat n'est pas en cours.")
+        raise HTTPException(409, N_("Le test de ce candidat n'est pas en cours."))
     return course
 
 
@@ -47,7 +48,7 @@ def confirm_presence(db: Session, session_id: int, candidate_id: int, now: dt.da
     """Authorises the candidate to start (for the authorisation window)."""
     candidate = candidate_in_session(db, session_id, candidate_id)
     if course_of(db, session_id, candidate_id) is not None:
-        raise HTTPException(409, "Ce candidat a déjà commencé son test.")
+        raise HTTPException(409, N_("Ce candidat a déjà commencé son test."))
     candidate.authorised_at = now
     db.add(candidate)
     return candidate
@@ -69,7 +70,7 @@ def authorise_resume(db: Session, session_id: int, candidate_id: int, now: dt.da
 
 def grant_minutes(db: Session, session_id: int, candidate_id: int, minutes: int) -> Course:
     if not 1 <= minutes <= MAX_GRANTED_MINUTES:
-        raise HTTPException(422, f"Indiquez un nombre de minutes entre 1 et {MAX_GRANTED_MINUTES}.")
+        raise HTTPException(422, N_("Indiquez un nombre de minutes entre 1 et 60."))
     course = running_course(db, session_id, candidate_id)
     # An atomic increment: two proctors granting at once both count.
     db.execute(update(Course).where(col(Course.id) == course.id)
@@ -81,9 +82,9 @@ def grant_minutes(db: Session, session_id: int, candidate_id: int, minutes: int)
 def end_test(db: Session, session_id: int, candidate_id: int, reason: str, comment: str,
              now: dt.datetime) -> Course:
     if reason not in END_REASONS:
-        raise HTTPException(422, "Choisissez le motif de l'arrêt du test.")
+        raise HTTPException(422, N_("Choisissez le motif de l'arrêt du test."))
     if len(comment) > 500:
-        raise HTTPException(422, "Le commentaire ne doit pas dépasser 500 caractères.")
+        raise HTTPException(422, N_("Le commentaire ne doit pas dépasser 500 caractères."))
     course = running_course(db, session_id, candidate_id)
     note = f"{reason}: {comment}" if comment else reason
     end_course(db, course, END_BY_PROCTOR, now, comment=note)
@@ -96,13 +97,13 @@ def resolve_alert(db: Session, session_id: int, alert_id: int, *, validate: bool
     alert = db.exec(select(LiveAlert).where(LiveAlert.id == alert_id,
                                             LiveAlert.session_id == session_id)).first()
     if alert is None:
-        raise HTTPException(404, "Ce signalement n'existe pas.")
+        raise HTTPException(404, N_("Ce signalement n'existe pas."))
     # Conditional on "pending": two proctors clicking at once resolve it only once.
     changed = db.execute(
         update(LiveAlert).where(col(LiveAlert.id) == alert_id, col(LiveAlert.status) == "pending")
         .values(status="validated" if validate else "dismissed", resolved_at=now))
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise HTTPException(409, "Ce signalement a déjà été traité.")
+        raise HTTPException(409, N_("Ce signalement a déjà été traité."))
     if validate and alert.served_item_id is not None:
         db.execute(update(ServedItem).where(col(ServedItem.id) == alert.served_item_id)
                    .values(withdrawn=True))

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from web import ratelimit
 from web.handler import Ctx
+from web.i18n import N_
 from web.models import ExamSession
 
 # Per session number: the proctor password is 6 characters; 10 tries per quarter of an hour
@@ -56,7 +57,7 @@ def require_proctor(ctx: Ctx, session_id: int) -> ExamSession:
     """The session this proctor signed in to, or 403 for any other one."""
     exam = _signed_in_session(ctx.db, ctx.session, session_id)
     if exam is None:
-        raise HTTPException(403, "Connectez-vous à l'espace surveillant de cette session.")
+        raise HTTPException(403, N_("Connectez-vous à l'espace surveillant de cette session."))
     return exam
 
 

@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from web.i18n import N_
 from web.models import Answer, Candidate, Course, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED
 
 END_REASON_LABELS = {
-    "completed": "Test terminé",
-    "time_expired": "Temps écoulé",
-    "ended_by_proctor": "Arrêté par le surveillant",
-    "ended_by_finalisation": "Arrêté à la finalisation",
+    "completed": N_("Test terminé"),
+    "time_expired": N_("Temps écoulé"),
+    "ended_by_proctor": N_("Arrêté par le surveillant"),
+    "ended_by_finalisation": N_("Arrêté à la finalisation"),
 }
 
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from web.handler import Ctx, endpoint
+from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.proctor import actions
 from web.proctor.auth import attempt_login, require_proctor, sign_in
@@ -112,7 +113,7 @@ def authorise_resume(ctx: Ctx, session_id: int) -> str:
 def grant_time(ctx: Ctx, session_id: int) -> str:
     raw = ctx.field("minutes")
     if not raw.isdigit():
-        raise HTTPException(422, "Indiquez un nombre entier de minutes.")
+        raise HTTPException(422, N_("Indiquez un nombre entier de minutes."))
     minutes = int(raw)
     actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes)
     candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))

@@ -1,0 +1,89 @@
+"""Zoom and small screens (RGAA 10.4 and 10.11, WCAG 1.4.4 and 1.4.10): the test works on a
+320 px wide screen and with text at 200 %, with no horizontal scrolling and nothing lost."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.candidate import CandidateScreen
+from tests.browser.people import OpenPage, ProctorDesk, SessionData, authorise_presence
+from tests.browser.server import LiveServer
+from web.clock import utcnow
+
+BIG_TEXT = "html{font-size:200%!important}"
+KINDS = {"qcu", "qcm", "qroc", "qrocm"}
+
+
+def check_page(page: Page, name: str, *, big_text: bool = False) -> None:
+    if big_text:
+        page.add_style_tag(content=BIG_TEXT)  # lost on each load: added again every time
+    assert_no_horizontal_scroll(page, name)
+    assert_accessible(page, name)
+
+
+def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, *,
+                                     big_text: bool = False) -> None:
+    """Check the question page for each kind of question, up to 16 questions."""
+    seen: set[str] = set()
+    for number in range(1, 17):
+        candidate.expect_heading(f"Question {number}")
+        kind = candidate.kind()
+        if kind not in seen:
+            check_page(candidate.page, f"{name}-question-{kind}", big_text=big_text)
+            # Every control of the question can be reached and is inside the screen.
+            width = candidate.page.viewport_size["width"]  # type: ignore[index]
+            for control in (candidate.button("Je valide"),
+                            candidate.page.get_by_role("link", name="Je passe")):
+                box = control.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        seen.add(kind)
+        if seen == KINDS:
+            return
+        candidate.answer()
+    assert {"qcu", "qcm", "qroc"} <= seen, seen
+
+
+def start_test(candidate: CandidateScreen, name: str, *, big_text: bool = False) -> None:
+    candidate.page.goto("/candidat")
+    check_page(candidate.page, f"{name}-join", big_text=big_text)
+    candidate.join(audit=False)
+    candidate.expect_heading("Règles de la certification")
+    check_page(candidate.page, f"{name}-rules", big_text=big_text)
+    candidate.accept_rules_and_start(audit=False)
+
+
+def test_question_pages_at_320_px(open_page: OpenPage, exam: SessionData,
+                                  live_server: LiveServer) -> None:
+    lea = exam.candidates[0]
+    assert live_server.engine is not None
+    authorise_presence(live_server.engine, lea, utcnow())
+    candidate = CandidateScreen(open_page, exam, lea, "mouse")
+    candidate.page.set_viewport_size({"width": 320, "height": 256})
+    start_test(candidate, "320px")
+    answer_until_every_kind_was_seen(candidate, "320px")
+    candidate.activate(candidate.page.get_by_role("link", name="Je passe"))
+    expect(candidate.button("Oui, je passe cette question")).to_be_visible()
+    check_page(candidate.page, "320px-skip-confirmation")
+
+
+def test_question_pages_with_text_at_200_percent(open_page: OpenPage, exam: SessionData,
+                                                 live_server: LiveServer) -> None:
+    lea = exam.candidates[0]
+    assert live_server.engine is not None
+    authorise_presence(live_server.engine, lea, utcnow())
+    # The larger text is injected as a style sheet: the app's CSP must let the test add it.
+    candidate = CandidateScreen(open_page, exam, lea, "mouse")
+    candidate.page.context.close()
+    candidate.page = open_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    start_test(candidate, "text-200", big_text=True)
+    candidate.page.add_style_tag(content=BIG_TEXT)  # the first question: a new page load
+    answer_until_every_kind_was_seen(candidate, "text-200")
+
+
+def test_proctor_live_list_at_320_px(open_page: OpenPage, exam: SessionData) -> None:
+    proctor = ProctorDesk(open_page(viewport={"width": 320, "height": 256}), exam)
+    proctor.sign_in()
+    check_page(proctor.page, "320px-proctor-live-list")
+    proctor.confirm_presence(exam.candidates[0])
+    assert_no_horizontal_scroll(proctor.page, "320px-proctor-presence-confirmed")
