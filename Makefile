@@ -9,7 +9,7 @@ HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test migrate seed lint typecheck loadtest clean
+.PHONY: install run test migrate seed lint typecheck loadtest exposure clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ WORKERS ?= 1
 LOADTEST_ARGS ?=
 loadtest: install
 	$(PY) -m loadtests.run --workers $(WORKERS) $(LOADTEST_ARGS)
+
+# Exposure configuration of the real bank (~10 min): export the validated bank, then compute the
+# prices and eligibility tables by simulation (engine/README.md). The web app loads every
+# content/configs/*.json and serves new courses with the highest version: bump EXPOSURE_VERSION
+# whenever the bank or the engine rules change, and keep the old files (recorded by past courses).
+EXPOSURE_VERSION ?= 2026.1
+EXPOSURE_BANK ?= var/exposure/bank.csv
+exposure: install
+	mkdir -p $(dir $(EXPOSURE_BANK)) content/configs
+	$(PY) -m content export-bank $(EXPOSURE_BANK)
+	$(PY) -m engine.exposure --bank $(EXPOSURE_BANK) --version $(EXPOSURE_VERSION) \
+		--out content/configs/$(EXPOSURE_VERSION).json --examinees 3000 --iterations 10 --margin 0.035
 
 clean:
 	rm -rf $(VENV) node_modules $(dir $(HTMX)) var

@@ -56,6 +56,11 @@ class EngineConfig:
     exposure_target: float = 0.20
     exposure: dict[str, float] = field(default_factory=dict)
     exposure_accessible: dict[str, float] = field(default_factory=dict)
+    # Prices λ_i (item id -> λ, absent = 0): selection maximises information − λ_i,
+    # the Lagrangian of "most total information with every item under the
+    # ceiling"; computed offline, eligibility above then enforces the ceiling.
+    exposure_price: dict[str, float] = field(default_factory=dict)
+    exposure_price_accessible: dict[str, float] = field(default_factory=dict)
     randomesque_weights: tuple[float, ...] = (0.51, 0.25, 0.12, 0.07, 0.05)
 
     # Scoring.
@@ -101,7 +106,8 @@ class EngineConfig:
             data["competence_level_bounds"] = {
                 k: tuple(v) for k, v in data["competence_level_bounds"].items()
             }
-        for key in ("exposure", "exposure_accessible"):
+        for key in ("exposure", "exposure_accessible", "exposure_price",
+                    "exposure_price_accessible"):
             if key in data:
                 data[key] = {k: float(v) for k, v in data[key].items()}
         return cls(**data)

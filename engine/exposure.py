@@ -14,6 +14,18 @@ little below the ceiling (the margin absorbs sampling noise: a benchmark of
 damped (geometric mean of old and new k) because the items' exposures are
 coupled: restricting one item sends its candidates to the next one.
 
+Before that, prices (``fit_prices``): eligibility is blind to the candidate's
+θ — an item at k = 0.3 is withheld from 70 % of candidates, including those for
+whom it is by far the best — so alone it wastes precision. Selection maximises
+information − λ_i instead, the Lagrangian of "most total information with
+every item at most at the ceiling": a contested item then goes to the
+candidates who gain most from it. λ is fitted by subgradient steps on an
+idealised assignment (items chosen at the true θ, blueprint of two items per
+competence from distinct tubes), fully vectorised, so it takes seconds; the
+eligibility iterations then run on the production engine with these prices
+and enforce the ceiling where estimated θ (early steps above all) departs
+from the idealised assignment.
+
 One table per population (standard, accessibility-adjusted): each population
 stays under the ceiling, so any mix of them does too.
 """
@@ -30,6 +42,39 @@ from .bank import ItemBank
 from .config import DEFAULT_CONFIG, EngineConfig, load_config
 from .reference import reference_bank
 from .simulate import exposure_counts, format_table, simulate
+
+
+def fit_prices(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, cap: float,
+               examinees: int = 3000, iterations: int = 160, seed: int = 7) -> dict[str, float]:
+    """λ_i such that choosing at the true θ by information − λ keeps items near ``cap``."""
+    pool = bank.accessible if accessible_only else np.ones(len(bank), dtype=bool)
+    theta = np.random.default_rng((seed, 5, int(accessible_only))).normal(
+        config.prior_mean, config.prior_sd, examinees)
+    p = 1.0 / (1.0 + np.exp(bank.a * (bank.b - theta[:, None])))
+    info = np.where(pool, bank.a2 * p * (1.0 - p), -np.inf)
+    groups = [np.flatnonzero(bank.competence == c) for c in range(len(bank.competences))]
+    per = max(config.per_competence, 1)
+
+    def exposure(lam: np.ndarray) -> np.ndarray:
+        count = np.zeros(len(bank))
+        for idx in groups:
+            value = info[:, idx] - lam[idx]
+            tubes = bank.tube[idx]
+            for _ in range(per):  # the best item, then the best of another tube, …
+                pick = value.argmax(axis=1)
+                count += np.bincount(idx[pick], minlength=len(bank))
+                value = np.where(tubes[None, :] == tubes[pick][:, None], -np.inf, value)
+        return count / examinees
+
+    lam, mean = np.zeros(len(bank)), np.zeros(len(bank))
+    for it in range(iterations):
+        # Diminishing steps and the average of the second half: the assignment is
+        # discrete, so the last iterate oscillates around the fixed point.
+        lam = np.maximum(0.0, lam + 0.1 / np.sqrt(1.0 + it) * (exposure(lam) - cap))
+        if it >= iterations // 2:
+            mean += lam
+    mean /= iterations - iterations // 2
+    return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
 
 
 def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
@@ -64,11 +109,17 @@ def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_onl
 
 def calibrate(bank: ItemBank, config: EngineConfig, *, examinees: int = 2000,
               iterations: int = 10, margin: float = 0.03, seed: int = 7,
-              version: str | None = None, log=print) -> EngineConfig:
-    tables = {}
+              price_cap: float | None = 0.18, version: str | None = None,
+              log=print) -> EngineConfig:
+    tables: dict[str, dict[str, float]] = {}
     for accessible_only in (False, True):
-        key = "exposure_accessible" if accessible_only else "exposure"
-        tables[key] = calibrate_population(
+        suffix = "_accessible" if accessible_only else ""
+        if price_cap is not None:
+            prices = fit_prices(bank, config, accessible_only=accessible_only, cap=price_cap,
+                                seed=seed)
+            config = config.with_changes(**{"exposure_price" + suffix: prices})
+            log(f"  prices{suffix or ' (all)'}: {len(prices)} items priced")
+        tables["exposure" + suffix] = calibrate_population(
             bank, config, accessible_only=accessible_only, examinees=examinees,
             iterations=iterations, margin=margin, seed=seed, log=log)
     return config.with_changes(exposure_method="eligibility",
@@ -88,6 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--examinees", type=int, default=2000, help="simulated per iteration")
     p.add_argument("--iterations", type=int, default=10)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--price-cap", type=float, default=0.18,
+                   help="exposure the prices aim at (idealised assignment)")
+    p.add_argument("--no-prices", action="store_true", help="eligibility alone")
     args = p.parse_args(argv)
 
     bank = ItemBank.from_csv(args.bank) if args.bank else reference_bank()
@@ -96,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         config = config.with_changes(exposure_target=args.target)
     result = calibrate(bank, config, examinees=args.examinees, iterations=args.iterations,
                        margin=args.margin, seed=args.seed, version=args.version,
+                       price_cap=None if args.no_prices else args.price_cap,
                        log=lambda m: print(m, file=sys.stderr))
     Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
     check = [simulate(bank, np.random.default_rng((args.seed, 99)).normal(0, 1, 1000), result,

@@ -17,8 +17,10 @@ Rules, in order (product.md, issue 3):
    that would leave nothing (it never binds with 16 × 2);
 4. exposure control: prefer the items eligible for this course (see
    engine/exposure.py); fall back to ineligible ones rather than break a rule;
-5. the most informative item at the current EAP; before any answer, at a θ drawn
-   around the prior mean from the seed, so first items vary between candidates.
+5. the item of highest information − λ_i at the current EAP, λ_i the item's
+   exposure price (0 for most items; see engine/exposure.py); before any
+   answer, at a θ drawn around the prior mean from the seed, so first items
+   vary between candidates.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class _Derived:
             t is not None for t in self.threshold.values()
         )
         self.table = _bank_table(bank) if uses_table else None
+        priced = config.exposure_method == "eligibility"  # prices belong to that method
+        self.price = {False: _prices(bank, config.exposure_price) if priced else None,
+                      True: _prices(bank, config.exposure_price_accessible) if priced else None}
 
     @staticmethod
     def _threshold(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
@@ -79,6 +84,18 @@ class _Derived:
         if np.all(k >= 1.0):
             return None
         return np.rint(k * 65536.0).astype(np.int32)
+
+
+def _prices(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
+    """λ_i per item (absent = 0) as float32, the information table's type."""
+    if not table:
+        return None
+    price = np.zeros(len(bank), dtype=np.float32)
+    for item_id, value in table.items():
+        i = bank.get_index(item_id)
+        if i is not None:
+            price[i] = max(value, 0.0)
+    return price
 
 
 def _bank_table(bank: ItemBank) -> np.ndarray:
@@ -164,9 +181,13 @@ def rule_mask(
     return mask
 
 
-def most_informative(mask: np.ndarray, theta: float, bank: ItemBank) -> int:
+def most_informative(mask: np.ndarray, theta: float, bank: ItemBank,
+                     price: np.ndarray | None = None) -> int:
+    """The allowed item of highest information − λ_i (λ: the exposure prices, if any)."""
     info = information_table(bank).at(theta)
-    return int(np.argmax(np.where(mask, info, -1.0)))
+    if price is not None:
+        info = info - price
+    return int(np.argmax(np.where(mask, info, -np.inf)))
 
 
 def next_step(
@@ -208,7 +229,7 @@ def next_step(
     elif config.exposure_method == "randomesque":
         i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + len(history)))
     else:
-        i = most_informative(mask, at, bank)
+        i = most_informative(mask, at, bank, d.price[accessible_only])
     return Step(bank.ids[i], theta, se)
 
 

@@ -9,6 +9,8 @@ CI=true, where it fails.
 
 from __future__ import annotations
 
+import functools
+import getpass
 import os
 import shutil
 import uuid
@@ -28,13 +30,22 @@ from web.migrate import upgrade
 from web.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_ADMIN_CANDIDATES = [
-    os.environ.get("TEST_DATABASE_URL", ""),
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-    f"postgresql+psycopg://{os.environ.get('USER', 'root')}@127.0.0.1:5432/test",
-    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
-]
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _pg_admin_candidates() -> list[str]:
+    """Where to create this run's database: TEST_DATABASE_URL alone when set (a typo must not
+    fall back silently to another server), else user `postgres` or the current user on
+    127.0.0.1:5432 with trust authentication."""
+    override = os.environ.get("TEST_DATABASE_URL", "")
+    if override:
+        url = make_url(override)
+        if url.drivername in ("postgresql", "postgres"):  # psycopg 3 is the installed driver
+            url = url.set(drivername="postgresql+psycopg")
+        return [url.render_as_string(hide_password=False)]
+    users = dict.fromkeys(["postgres", getpass.getuser()])
+    return [f"postgresql+psycopg://{user}@127.0.0.1:5432/{database}"
+            for user in users for database in ("postgres", "template1")]
 
 
 def skip_or_fail(reason: str) -> None:
@@ -44,19 +55,34 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@functools.cache
 def _find_pg_admin() -> tuple[str | None, str]:
     errors = []
-    for url in filter(None, PG_ADMIN_CANDIDATES):
-        engine = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    for url in _pg_admin_candidates():
+        engine = create_engine(
+            url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             return url, ""
         except Exception as exc:  # unreachable, wrong user, no such database
-            errors.append(f"{make_url(url).render_as_string(hide_password=True)}: {type(exc).__name__}")
+            errors.append(
+                f"{make_url(url).render_as_string(hide_password=True)}: {type(exc).__name__}"
+            )
         finally:
             engine.dispose()
     return None, "; ".join(errors)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgres_only`: the SQLite variant is deselected (not skipped)."""
+    dropped = [item for item in items if item.get_closest_marker("postgres_only")
+               and getattr(item, "callspec", None) is not None
+               and item.callspec.params.get("database_url") == "sqlite"]  # type: ignore[attr-defined]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
 
 
 @pytest.fixture(scope="session")
@@ -124,8 +150,12 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET, environment="test",
-                    sweep_interval_seconds=0)
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        environment="test",
+        sweep_interval_seconds=0,
+    )
 
 
 @pytest.fixture

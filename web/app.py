@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from web import i18n
 from web.clock import Clock
-from web.db import make_engine
+from web.db import autocommit, make_engine
 from web.errors import http_error, server_error
 from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
 from web.settings import Settings
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
+    app.state.autocommit_engine = autocommit(app.state.engine)
     app.state.templates = make_templates()
     app.state.content = content
     return app

@@ -18,13 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 METHOD_MAP = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-KEYWORDS = {"_": None, "N_": None, "gettext_": None, "gettext": None, "ngettext": (1, 2), "ngettext_": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "ngettext_": (1, 2),
+}
 
 
 def extract() -> Catalog:
     catalog = Catalog(project="passation", locale="en")
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), METHOD_MAP, OPTIONS, keywords=KEYWORDS):
+        str(ROOT), METHOD_MAP, OPTIONS, keywords=KEYWORDS
+    ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
@@ -41,8 +49,11 @@ def untranslated(catalog: Catalog, template: Catalog) -> list[str]:
         if not message.id:
             continue
         existing = catalog.get(message.id)
-        if existing is None or not existing.string or (
-                isinstance(existing.string, tuple) and not all(existing.string)):
+        if (
+            existing is None
+            or not existing.string
+            or (isinstance(existing.string, tuple) and not all(existing.string))
+        ):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Select, TextClause
 from sqlmodel import Session, create_engine
 
 
@@ -33,10 +35,21 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         # As many pooled connections as the thread pool has threads (anyio's default, 40):
         # with fewer, every request beyond the pool size opened and closed its own connection
         # (a PostgreSQL backend forked per request under load — measured by the load test).
+        # A request holds one connection, two on a rare path (Ctx.conn's autocommit read,
+        # then Ctx.db's transaction): the overflow covers those; max_connections bounds it.
         kwargs.setdefault("pool_size", 40)
         kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it cost a round trip on every checkout (every request). A connection
+    # closed by a PostgreSQL restart fails one request, after which SQLAlchemy invalidates the
+    # whole pool; connections are recycled hourly so none outlives server-side timeouts.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", 3600)
     return create_engine(database_url, **kwargs)
+
+
+def autocommit(engine: Engine) -> Engine:
+    """The same pool, each connection in autocommit while checked out (reset on return)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager
@@ -44,3 +57,47 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose objects stay readable after commit (templates render them)."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+# The hot statements' SQL, compiled once per (statement, dialect): constant module-level
+# statements, kept alive here with their text so an id is never reused.
+_compiled: dict[tuple[int, str], tuple[Select[Any] | TextClause, str, dict[str, Any]]] = {}
+
+
+def fast_execute(conn: Connection, statement: Select[Any] | TextClause, params: dict[str, Any], *,
+                 fetch: bool = True) -> Sequence[Sequence[Any]]:
+    """Run a constant statement of the hot paths on an autocommit connection; its rows as
+    tuples.
+
+    On PostgreSQL straight through psycopg's cursor: SQLAlchemy's execution machinery
+    (contexts, result objects, events) cost more client CPU than psycopg and the query
+    together (py-spy, loadtests/bench_requests.py). Errors come out as SQLAlchemy's (e.g.
+    IntegrityError), and a lost connection is invalidated as SQLAlchemy would. Elsewhere
+    (SQLite, whose datetimes need SQLAlchemy's conversion), the ordinary execute.
+    """
+    dialect = conn.dialect
+    if dialect.name != "postgresql":
+        result = conn.execute(statement, params)
+        return result.all() if fetch else ()
+    key = (id(statement), dialect.name)
+    entry = _compiled.get(key)
+    if entry is None:
+        compiled = statement.compile(dialect=dialect)
+        entry = _compiled[key] = (statement, str(compiled), dict(compiled.params))
+    _, sql, defaults = entry
+    values = {**defaults, **params}
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, values)
+        return cursor.fetchall() if fetch else ()
+    except dialect.loaded_dbapi.Error as error:
+        invalidated = dialect.is_disconnect(error, dbapi_connection, cursor)
+        if invalidated:
+            conn.invalidate(error)
+        raise DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error,
+                                  connection_invalidated=invalidated,
+                                  dialect=dialect) from error
+    finally:
+        cursor.close()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -35,6 +36,16 @@ class Ctx:
     now: dt.datetime
     lang: str
     messages: list[str] = field(default_factory=list)
+    _conn: Connection | None = None
+
+    @property
+    def conn(self) -> Connection:
+        """An autocommit connection (web.db.autocommit), checked out on first use: each
+        statement is its own transaction, without BEGIN/COMMIT round trips. For the hot paths'
+        single-statement reads and writes; anything that needs a transaction uses `db`."""
+        if self._conn is None:
+            self._conn = self.state.autocommit_engine.connect()
+        return self._conn
 
     @property
     def state(self) -> Any:
@@ -114,4 +125,8 @@ def _run(func: Callable[[Ctx], Response], request: Request, form: FormData | Non
     lang = i18n.activate(current_language(request))
     with session_scope(request.app.state.engine) as db:
         ctx = Ctx(request=request, form=form, db=db, now=request.app.state.clock.now(), lang=lang)
-        return func(ctx)
+        try:
+            return func(ctx)
+        finally:
+            if ctx._conn is not None:
+                ctx._conn.close()

@@ -10,7 +10,9 @@ def is_htmx(request: Request) -> bool:
     """A request htmx will swap into the page. A history restore (Back after the htmx cache
     expired) asks for the whole page, so it is not treated as partial."""
     headers = request.headers
-    return headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 def htmx_target(request: Request) -> str | None:

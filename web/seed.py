@@ -43,26 +43,49 @@ def seed_demo(settings: Settings) -> dict[str, object]:
         session = db.exec(select(ExamSession).where(ExamSession.centre_id == centre.id)).first()
         if session is None:
             session = ExamSession(
-                centre_id=centre.id, date=now.date(), start_time=dt.time(9, 0), room="Salle 12",
-                address="1 rue de l'École, 75000 Paris", proctor_names="M. Dupont",
-                description="Session de démonstration", access_code=DEMO_ACCESS_CODE,
-                proctor_password=DEMO_PROCTOR_PASSWORD, created_at=now)
+                centre_id=centre.id,
+                date=now.date(),
+                start_time=dt.time(9, 0),
+                room="Salle 12",
+                address="1 rue de l'École, 75000 Paris",
+                proctor_names="M. Dupont",
+                description="Session de démonstration",
+                access_code=DEMO_ACCESS_CODE,
+                proctor_password=DEMO_PROCTOR_PASSWORD,
+                created_at=now,
+            )
             db.add(session)
             db.flush()
             for last, first, born, extra, adjusted in DEMO_CANDIDATES:
-                db.add(Candidate(session_id=session.id, last_name=last, first_name=first,
-                                 birth_date=born, birth_place="Paris", extra_time_percent=extra,
-                                 accessibility=adjusted, created_at=now))
+                db.add(
+                    Candidate(
+                        session_id=session.id,
+                        last_name=last,
+                        first_name=first,
+                        birth_date=born,
+                        birth_place="Paris",
+                        extra_time_percent=extra,
+                        accessibility=adjusted,
+                        created_at=now,
+                    )
+                )
         db.commit()
         _seed_centre_admin(db, centre.id, settings, now)
         candidates = db.exec(select(Candidate).where(Candidate.session_id == session.id)).all()
-        info = {"centre": centre.name, "session": session.id, "access_code": session.access_code,
-                "proctor_password": session.proctor_password,
-                "candidates": [(c.first_name, c.last_name, c.birth_date, c.extra_time_percent,
-                                c.accessibility) for c in candidates],
-                "extra_lines": [
-                    "Centre administrator (Espace centre, http://127.0.0.1:8000/centre):",
-                    f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}"]}
+        info = {
+            "centre": centre.name,
+            "session": session.id,
+            "access_code": session.access_code,
+            "proctor_password": session.proctor_password,
+            "candidates": [
+                (c.first_name, c.last_name, c.birth_date, c.extra_time_percent, c.accessibility)
+                for c in candidates
+            ],
+            "extra_lines": [
+                "Centre administrator (Espace centre, http://127.0.0.1:8000/centre):",
+                f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}",
+            ],
+        }
     engine.dispose()
     return info
 
@@ -72,10 +95,17 @@ def _seed_centre_admin(db, centre_id, settings, now) -> None:  # noqa: ANN001
     from web.models import StaffUser
 
     if db.exec(select(StaffUser).where(StaffUser.email == DEMO_ADMIN_EMAIL)).first() is None:
-        db.add(StaffUser(email=DEMO_ADMIN_EMAIL, centre_id=centre_id, created_at=now,
-                         password_hash=passwords.hash_password(
-                             DEMO_ADMIN_PASSWORD, passwords.profile_of(settings)),
-                         password_changed_at=now))
+        db.add(
+            StaffUser(
+                email=DEMO_ADMIN_EMAIL,
+                centre_id=centre_id,
+                created_at=now,
+                password_hash=passwords.hash_password(
+                    DEMO_ADMIN_PASSWORD, passwords.profile_of(settings)
+                ),
+                password_changed_at=now,
+            )
+        )
         db.commit()
 
 
@@ -96,7 +126,9 @@ def print_demo(info: dict[str, object], out=sys.stdout) -> None:  # noqa: ANN001
         print(f"  - {first} {last}, {born:%d/%m/%Y}{suffix}", file=out)
     for line in info.get("extra_lines", []):  # type: ignore[attr-defined]
         print(line, file=out)
-    print("Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out)
+    print(
+        "Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out
+    )
 
 
 if __name__ == "__main__":

@@ -31,9 +31,15 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.environment not in {"development", "test", "production"}:
-            raise SettingsError(f"PASSATION_ENV must be development, test or production, not {self.environment!r}")
-        if self.environment == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
-            raise SettingsError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+            raise SettingsError(
+                f"PASSATION_ENV must be development, test or production, not {self.environment!r}"
+            )
+        if self.environment == "production" and (
+            self.secret_key == DEV_SECRET or len(self.secret_key) < 32
+        ):
+            raise SettingsError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
 
     @property
     def is_sqlite(self) -> bool:

@@ -86,9 +86,10 @@ def _audit_copy(browser: Browser, page: Page) -> list[dict]:
 
 WIDEST = """width => Array.from(document.querySelectorAll('body *'))
   .filter(e => e.getBoundingClientRect().right > width + 1)
-  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-    (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
-    ' right=' + Math.round(e.getBoundingClientRect().right))"""
+  .slice(0, 8)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.trim() : '')
+    + ' right=' + Math.round(e.getBoundingClientRect().right))"""
 
 
 def assert_no_horizontal_scroll(page: Page, name: str) -> None:

@@ -1,4 +1,4 @@
-"""The people of a session as page objects: what they see and click, in their own browser context."""
+"""The people of a session as page objects: what they see and do, each in their own context."""
 
 from __future__ import annotations
 

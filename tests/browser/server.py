@@ -55,7 +55,8 @@ class LiveServer:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log()}")
+                raise RuntimeError(
+                    f"the server exited with {self.process.returncode}:\n{self.log()}")
             try:
                 with urllib.request.urlopen(self.url + "/sante", timeout=2) as response:  # noqa: S310
                     if response.read() == b"ok":
@@ -64,7 +65,8 @@ class LiveServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"the server did not answer /sante within {STARTUP_SECONDS} s:\n{self.log()}")
+        raise RuntimeError(
+            f"the server did not answer /sante within {STARTUP_SECONDS} s:\n{self.log()}")
 
     def log(self, last_lines: int = 60) -> str:
         if not self.log_path.exists():

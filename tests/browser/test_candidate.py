@@ -19,6 +19,8 @@ from tests.browser.server import LiveServer
 from web.db import session_scope
 from web.models import Answer, Course, LiveAlert, ServedItem
 
+pytestmark = pytest.mark.browser
+
 SKIPPED, REPORTED, RESUMED = 2, 4, 6
 AUDITED_QUESTIONS = {1, 2}
 

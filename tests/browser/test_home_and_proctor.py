@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
@@ -9,6 +10,8 @@ from tests.browser.people import OpenPage, ProctorDesk, SessionData
 from tests.browser.server import LiveServer
 from tests.web.factories import report_problem, start_course
 from web.clock import utcnow
+
+pytestmark = pytest.mark.browser
 
 ITEM = "1.1-keywords"
 
@@ -23,7 +26,8 @@ def test_home_page_offers_the_three_spaces_and_a_skip_link(open_page: OpenPage) 
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
-    for space in ("Passer ma certification", "Espace surveillant", "Espace centre de certification"):
+    for space in ("Passer ma certification", "Espace surveillant",
+                  "Espace centre de certification"):
         expect(page.get_by_role("link", name=space)).to_be_visible()
 
 
@@ -62,7 +66,8 @@ def test_proctor_supervises_a_session(open_page: OpenPage, exam: SessionData,
 
     # Hugo started earlier and reports a problem: the polling list shows it within 5 s.
     assert live_server.engine is not None
-    course_id, served_id = start_course(live_server.engine, exam.id, hugo.id, utcnow(), item_id=ITEM)
+    course_id, served_id = start_course(live_server.engine, exam.id, hugo.id, utcnow(),
+                                        item_id=ITEM)
     report_problem(live_server.engine, exam.id, course_id, served_id, utcnow())
     proctor.wait_for_alert(hugo)
     expect(proctor.page.get_by_text("1 signalement en attente.")).to_be_visible()
@@ -82,3 +87,22 @@ def test_proctor_supervises_a_session(open_page: OpenPage, exam: SessionData,
     proctor.page.get_by_role("button", name="Confirmer l'arrêt du test").click()
     expect(proctor.page.locator("#live")).to_contain_text("Test arrêté pour Hugo Bernard.")
     expect(proctor.row(hugo)).to_contain_text("Arrêté par le surveillant")
+
+
+def test_live_list_refresh_keeps_the_keyboard_focus(open_page: OpenPage, exam: SessionData) -> None:
+    lea = exam.candidates[0]
+    proctor = ProctorDesk(open_page(), exam)
+    proctor.sign_in()
+    button = proctor.row(lea).get_by_role("button", name="Confirmer la présence")
+    for _ in range(40):  # by keyboard alone, from the top of the page
+        proctor.page.keyboard.press("Tab")
+        if button.evaluate("element => element === document.activeElement"):
+            break
+    expect(button).to_be_focused()
+    with proctor.page.expect_response(
+            lambda r: r.url.endswith(f"/surveillant/session/{exam.id}")
+            and r.request.headers.get("hx-request") == "true", timeout=10_000):
+        pass  # the list polls every 5 s and replaces its rows
+    expect(button).to_be_focused()
+    proctor.page.keyboard.press("Enter")
+    expect(proctor.row(lea)).to_contain_text("Présence confirmée, peut commencer")

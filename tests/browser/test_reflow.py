@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
@@ -10,6 +11,8 @@ from tests.browser.candidate import CandidateScreen
 from tests.browser.people import OpenPage, ProctorDesk, SessionData, authorise_presence
 from tests.browser.server import LiveServer
 from web.clock import utcnow
+
+pytestmark = pytest.mark.browser
 
 BIG_TEXT = "html{font-size:200%!important}"
 KINDS = {"qcu", "qcm", "qroc", "qrocm"}

@@ -141,3 +141,16 @@ def test_reference_config_loads_and_covers_the_reference_bank(bank):
     assert config.exposure and config.exposure_accessible
     assert set(config.exposure) <= set(bank.ids)
     assert all(0 < k < 1 for k in config.exposure.values())
+
+
+def test_exposure_prices_steer_selection_and_belong_to_eligibility(bank):
+    plain = DEFAULT_CONFIG.with_changes(start_spread=0.0)
+    best = next_step([], bank, plain, accessible_only=False, seed=1).item_id
+    priced = plain.with_changes(exposure_price={best: 10.0})
+    assert next_step([], bank, priced, accessible_only=False, seed=1).item_id != best
+    # the accessible table prices the accessible population only
+    other = plain.with_changes(exposure_price_accessible={best: 10.0})
+    assert next_step([], bank, other, accessible_only=False, seed=1).item_id == best
+    # "none" compares against plain maximum information: prices are ignored
+    free = priced.with_changes(exposure_method="none")
+    assert next_step([], bank, free, accessible_only=False, seed=1).item_id == best

@@ -63,4 +63,5 @@ def test_exposure_cli_writes_a_loadable_config(tmp_path, small, capsys):
     config = load_config(out)
     assert config.version == "t-1" and config.exposure_method == "eligibility"
     assert config.exposure and set(config.exposure) <= set(small.ids)
+    assert config.exposure_price and set(config.exposure_price) <= set(small.ids)
     assert "wrote" in capsys.readouterr().out

@@ -18,7 +18,7 @@ def test_home_page_is_french_with_landmarks_and_status_region(client: TestClient
     page = response.text
     assert '<html lang="fr">' in page
     assert 'href="#contenu"' in page and '<main id="contenu"' in page
-    assert '<header' in page and '<footer' in page
+    assert "<header" in page and "<footer" in page
     assert 'id="status"' in page and 'role="status"' in page
     assert "Passer ma certification" in page
 
@@ -33,15 +33,27 @@ def test_security_headers_and_strict_csp(client: TestClient) -> None:
 
 
 def test_cross_site_post_is_refused_and_same_origin_accepted(client: TestClient) -> None:
-    refused = client.post("/langue", data={"lang": "en", "next": "/"},
-                          headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    refused = client.post(
+        "/langue",
+        data={"lang": "en", "next": "/"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+        follow_redirects=False,
+    )
     assert refused.status_code == 403
     assert "Requête refusée" in refused.text
-    by_origin = client.post("/langue", data={"lang": "en", "next": "/"},
-                            headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    by_origin = client.post(
+        "/langue",
+        data={"lang": "en", "next": "/"},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
     assert by_origin.status_code == 403
-    accepted = client.post("/langue", data={"lang": "en", "next": "/"},
-                           headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    accepted = client.post(
+        "/langue",
+        data={"lang": "en", "next": "/"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
     assert accepted.status_code == 303
 
 
@@ -56,8 +68,9 @@ def test_language_switch_to_english_and_back(client: TestClient) -> None:
 
 
 def test_language_switch_never_redirects_off_site(client: TestClient) -> None:
-    response = client.post("/langue", data={"lang": "en", "next": "//evil.example/x"},
-                           follow_redirects=False)
+    response = client.post(
+        "/langue", data={"lang": "en", "next": "//evil.example/x"}, follow_redirects=False
+    )
     assert response.headers["location"] == "/"
 
 
@@ -99,7 +112,8 @@ def test_migrations_go_up_and_down(database_url: str, db_engine) -> None:  # noq
     upgrade(database_url)
     db_engine.dispose()
     assert {"certification_course", "answer", "served_item", "live_alert"} <= set(
-        inspect(db_engine).get_table_names())
+        inspect(db_engine).get_table_names()
+    )
 
 
 def test_migrations_match_the_models(database_url: str, db_engine) -> None:  # noqa: ANN001

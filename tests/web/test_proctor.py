@@ -21,8 +21,9 @@ class Proctor:
         self.base = f"/surveillant/session/{session_id}"
 
     def sign_in(self, password: str = "K7P4MX", number: str | None = None):  # noqa: ANN201
-        return self.client.post("/surveillant", data={
-            "session": number or str(self.session_id), "password": password})
+        return self.client.post(
+            "/surveillant", data={"session": number or str(self.session_id), "password": password}
+        )
 
     def live_list(self, htmx: bool = False) -> str:
         headers = {"HX-Request": "true"} if htmx else {}
@@ -72,12 +73,15 @@ def test_proctor_password_is_rate_limited(client, session_data) -> None:  # noqa
 
 def test_proctor_cannot_open_another_session(client, db_engine, clock, session_data) -> None:  # noqa: ANN001
     session_id, _ = session_data
-    other_id, other_candidates = make_session(db_engine, clock.now(), access_code="GHJK46",
-                                              proctor_password="PPPPPP", centre_name="Autre")
+    other_id, other_candidates = make_session(
+        db_engine, clock.now(), access_code="GHJK46", proctor_password="PPPPPP", centre_name="Autre"
+    )
     proctor = Proctor(client, session_id)
     proctor.sign_in()
     assert client.get(f"/surveillant/session/{other_id}").status_code == 403
-    response = client.post(f"/surveillant/session/{other_id}/candidats/{other_candidates[0]}/presence")
+    response = client.post(
+        f"/surveillant/session/{other_id}/candidats/{other_candidates[0]}/presence"
+    )
     assert response.status_code == 403
     # A candidate of another session through this session's URL: not found.
     response = proctor.post(f"/candidats/{other_candidates[0]}/presence")
@@ -114,7 +118,9 @@ def test_live_list_fragment_for_polling(client, db_engine, clock, session_data) 
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_reported_problem_validated_withdraws_the_item(client, db_engine, clock, session_data) -> None:  # noqa: ANN001
+def test_reported_problem_validated_withdraws_the_item(
+    client, db_engine, clock, session_data
+) -> None:  # noqa: ANN001
     session_id, candidates = session_data
     course_id, served_id = start_course(db_engine, session_id, candidates[0], clock.now())
     alert_id = report_problem(db_engine, session_id, course_id, served_id, clock.now())
@@ -168,8 +174,9 @@ def test_end_a_test_needs_a_reason_and_confirmation(client, db_engine, clock, se
     assert confirm.status_code == 200 and "Motif de l" in html.unescape(confirm.text)
     missing = proctor.post(f"/candidats/{candidates[0]}/terminer", comment="")
     assert missing.status_code == 422
-    done = proctor.post(f"/candidats/{candidates[0]}/terminer", reason="fraude",
-                        comment="Téléphone utilisé")
+    done = proctor.post(
+        f"/candidats/{candidates[0]}/terminer", reason="fraude", comment="Téléphone utilisé"
+    )
     assert "Test arrêté pour Léa Martin." in html.unescape(done.text)
     with session_scope(db_engine) as db:
         course = db.get(Course, course_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 from starlette.responses import Response
 
+from web.course.state import CourseData, CourseView, load_course_and_view
 from web.handler import Ctx
 from web.models import Candidate, Course
 
@@ -96,6 +97,21 @@ def current_course(ctx: Ctx) -> Course:
     if value.get("t") != course.client_token:
         raise Leave(ctx.render("candidate/stale.html", status=409, no_store=True))
     return course
+
+
+def current_course_view(ctx: Ctx) -> tuple[CourseData, CourseView]:
+    """current_course for the hot path (question page, answer): the course as a plain row and
+    its view, in one SELECT on the autocommit connection (no BEGIN/ROLLBACK round trips)."""
+    value = ctx.session.get(COURSE_KEY)
+    if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+        raise Leave(ctx.redirect("/candidat"))
+    found = load_course_and_view(ctx.conn, value["id"])
+    if found is None:
+        ctx.session.pop(COURSE_KEY, None)
+        raise Leave(ctx.redirect("/candidat"))
+    if value.get("t") != found[0].client_token:
+        raise Leave(ctx.render("candidate/stale.html", status=409, no_store=True))
+    return found
 
 
 def _load_course(ctx: Ctx, course_id: int) -> Course | None:

@@ -1,9 +1,10 @@
 """The test itself: the current question, answering, skipping, reporting a problem.
 
-Hot path: POST /candidat/test/repondre (course by primary key, one SELECT of the served items
-with their answers, one INSERT of the answer, one INSERT of the next item, one COMMIT) → 303 →
-GET /candidat/test (course, the same SELECT, render). The GET writes only when the proctor has
-withdrawn the current item (a replacement is served) or the time is up.
+Hot path: POST /candidat/test/repondre (one SELECT of the course with its served items and
+answers, then on PostgreSQL one statement inserting the answer and the next item, both in
+autocommit: two round trips) → 303 → GET /candidat/test (the same SELECT, render: one round
+trip). The GET writes only when the proctor has withdrawn the current item (a replacement is
+served) or the time is up, in a transaction on `ctx.db`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from web.candidate.access import current_course, handles_leave
+from web.candidate.access import current_course, current_course_view, handles_leave
 from web.candidate.messages import check_message
 from web.course.answering import Invalid, Refused, submit
 from web.course.incidents import record_focus_out, report_problem
 from web.course.lifecycle import end_course
 from web.course.serving import serve_replacement
-from web.course.state import CourseView, Entry, load_view
+from web.course.state import CourseData, CourseView, Entry, load_view
 from web.course.timing import (
     WARNINGS_MINUTES,
     is_overdue,
@@ -51,14 +52,18 @@ def _refuse(ctx: Ctx, status: int, message: str) -> Response:
                       no_store=True)
 
 
-def _ensure_current(ctx: Ctx, course: Course) -> tuple[CourseView, Entry] | Response:
-    """The current item, serving a replacement for a withdrawn one; a redirect once ended."""
+def _ensure_current(ctx: Ctx, course: Course | CourseData,
+                    view: CourseView | None = None) -> tuple[CourseView, Entry] | Response:
+    """The current item, serving a replacement for a withdrawn one; a redirect once ended.
+
+    `view`: already read with the course (the hot path), else read here."""
     if course.state == COURSE_STARTED and is_overdue(course, ctx.now):
         end_course(ctx.db, course, END_TIME_EXPIRED, ctx.now)
         ctx.db.commit()
     if course.state != COURSE_STARTED:
         return ctx.redirect("/candidat/fin")
-    view = load_view(ctx.db, course.id)
+    if view is None:
+        view = load_view(ctx.db, course.id)
     current = view.current
     if current is None or current.withdrawn:
         try:
@@ -77,7 +82,7 @@ def _ensure_current(ctx: Ctx, course: Course) -> tuple[CourseView, Entry] | Resp
     return view, current
 
 
-def render_question(ctx: Ctx, course: Course, view: CourseView, entry: Entry, *,
+def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, entry: Entry, *,
                     error: str = "", status: int = 200, announce: str = "",
                     form: dict[str, list[str]] | None = None) -> Response:
     content = ctx.state.content
@@ -103,8 +108,8 @@ def render_question(ctx: Ctx, course: Course, view: CourseView, entry: Entry, *,
 @endpoint
 @handles_leave
 def question_page(ctx: Ctx) -> Response:
-    course = current_course(ctx)
-    found = _ensure_current(ctx, course)
+    course, view = current_course_view(ctx)
+    found = _ensure_current(ctx, course, view)
     if isinstance(found, Response):
         return found
     return render_question(ctx, course, *found)
@@ -113,12 +118,11 @@ def question_page(ctx: Ctx) -> Response:
 @endpoint
 @handles_leave
 def answer(ctx: Ctx) -> Response:
-    course = current_course(ctx)
+    course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
-    view = load_view(ctx.db, course.id)
     try:
         outcome = submit(ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
-                         ctx.state.content, ctx.now)
+                         ctx.state.content, ctx.now, autocommit=ctx.conn)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     except Invalid as invalid:

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Literal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -20,9 +21,10 @@ import content
 from content.check import ERR_FORM
 from web.content_state import LoadedContent
 from web.course.lifecycle import end_course
-from web.course.serving import serve_next
-from web.course.state import CourseView, Entry
+from web.course.serving import next_item, serve_next
+from web.course.state import CourseData, CourseView, Entry
 from web.course.timing import is_late, is_overdue, item_deadline
+from web.db import fast_execute
 from web.i18n import gettext_ as _
 from web.models import Answer, Course
 from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
@@ -30,6 +32,21 @@ from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
 _answer = Answer.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_answer)  # constant statement: its cache key is computed once
 MAX_STORED = 4000  # Answer.value's column size
+# PostgreSQL: the answer and the next served item in ONE statement, run in autocommit — one
+# round trip instead of BEGIN, two INSERTs and COMMIT, and just as atomic (a statement is a
+# transaction; the next item is inserted only with the answer). Committed (synchronous_commit
+# on) before the candidate gets the redirect.
+_ANSWER_AND_NEXT = text(
+    "WITH stored AS ("
+    " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
+    " focused_out, answered_at)"
+    " VALUES (:course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
+    " :focused_out, :answered_at) RETURNING id)"
+    " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
+    " focused_out_at, withdrawn)"
+    " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
+    " false FROM stored")
+_STORED = select(_answer.c.value, _answer.c.result)
 
 
 
@@ -59,12 +76,14 @@ class Invalid(Exception):
 Outcome = Literal["stored", "duplicate", "ended"]
 
 
-def submit(db: Session, course: Course, view: CourseView, served_id: int,
+def submit(db: Session, course: Course | CourseData, view: CourseView, served_id: int,
            form: dict[str, list[str]] | None, lang: str, loaded: LoadedContent,
-           now: dt.datetime) -> Outcome:
+           now: dt.datetime, *, autocommit: Connection | None = None) -> Outcome:
     """Store the answer to `served_id` (a skip when `form` is None) and serve the next item.
 
     Commits. Raises Refused (4xx, nothing stored) or Invalid (422, nothing stored).
+    `autocommit`: a connection in autocommit mode; on PostgreSQL the answer and the next item
+    are then written by one statement on it (the hot path).
     """
     if course.state != COURSE_STARTED:
         return "ended"
@@ -90,28 +109,49 @@ def submit(db: Session, course: Course, view: CourseView, served_id: int,
         raise Refused(409, not_current())
     value, result = _judge(course, entry, item, form, lang, now)
     start = entry.timer_started_at or entry.served_at
-    try:
-        db.execute(_INSERT, {
-            "course_id": course.id, "served_item_id": entry.id, "item_id": entry.item_id,
-            "value": value, "result": result,
-            "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
-            "focused_out": entry.focused_out_at is not None, "answered_at": now})
-    except IntegrityError:
-        # Another tab or a retried request answered first: compare with what it stored.
-        db.rollback()
-        stored = db.execute(select(_answer.c.value, _answer.c.result)
-                            .where(_answer.c.served_item_id == entry.id)).one()
-        return _resubmission(replace(entry, value=stored.value, result=stored.result), item,
-                             form, lang)
+    stored_answer = {
+        "course_id": course.id, "served_item_id": entry.id, "item_id": entry.item_id,
+        "value": value, "result": result,
+        "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
+        "focused_out": entry.focused_out_at is not None, "answered_at": now}
     answered = [replace(e, result=result) if e.id == entry.id else e for e in view.entries]
     history = CourseView(tuple(answered)).history()
+    if autocommit is not None and autocommit.dialect.name == "postgresql":
+        chosen = next_item(course, history, loaded)
+        if chosen is not None:  # the last answer ends the course: the transaction below
+            try:
+                fast_execute(autocommit, _ANSWER_AND_NEXT, {
+                    **stored_answer, "position": view.next_position,
+                    "next_item_id": chosen[0], "a": chosen[1], "b": chosen[2]}, fetch=False)
+            except IntegrityError as conflict:
+                autocommit.rollback()
+                return _already_answered(autocommit, conflict, entry, item, form, lang)
+            return "stored"
+    try:
+        db.execute(_INSERT, stored_answer)
+    except IntegrityError as conflict:
+        # Another tab or a retried request answered first: compare with what it stored.
+        db.rollback()
+        return _already_answered(db, conflict, entry, item, form, lang)
     if serve_next(db, course, history, view.next_position, loaded, now) is None:
         end_course(db, course, END_COMPLETED, now)
     db.commit()
     return "stored"
 
 
-def _judge(course: Course, entry: Entry, item: content.Item,
+def _already_answered(db: Session | Connection, conflict: IntegrityError, entry: Entry,
+                      item: content.Item | None, form: dict[str, list[str]] | None,
+                      lang: str) -> Outcome:
+    """The INSERT hit a unique constraint: compare with the answer stored meanwhile. Without
+    one (the next item's position was taken instead), the error is not ours to explain."""
+    stored = db.execute(_STORED.where(_answer.c.served_item_id == entry.id)).first()
+    if stored is None:
+        raise conflict
+    return _resubmission(replace(entry, value=stored.value, result=stored.result), item,
+                         form, lang)
+
+
+def _judge(course: Course | CourseData, entry: Entry, item: content.Item,
            form: dict[str, list[str]] | None, lang: str, now: dt.datetime) -> tuple[str, str]:
     if form is None:
         return "", "skipped"

@@ -6,11 +6,21 @@ import datetime as dt
 
 from sqlmodel import Session, col, select, update
 
+from web.course.state import CourseData
 from web.models import Course, LiveAlert
 from web.models.course import COURSE_ENDED, COURSE_STARTED
 
+_course = Course.__table__  # type: ignore[attr-defined]
 
-def end_course(db: Session, course: Course, reason: str, now: dt.datetime,
+
+def _reload(db: Session, course: Course | CourseData) -> None:
+    if isinstance(course, CourseData):  # the candidate hot path's plain row
+        course.update(db.execute(select(_course).where(_course.c.id == course.id)).one())
+    else:
+        db.refresh(course)
+
+
+def end_course(db: Session, course: Course | CourseData, reason: str, now: dt.datetime,
                comment: str | None = None) -> bool:
     """End a running course; False if it had already ended (the first reason wins).
 
@@ -23,7 +33,7 @@ def end_course(db: Session, course: Course, reason: str, now: dt.datetime,
         .values(state=COURSE_ENDED, end_reason=reason, end_comment=comment, ended_at=now)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.refresh(course)
+        _reload(db, course)
         return False
     # Alerts still pending on an ended test cannot be acted on any more.
     db.execute(
@@ -31,7 +41,7 @@ def end_course(db: Session, course: Course, reason: str, now: dt.datetime,
         .where(col(LiveAlert.course_id) == course.id, col(LiveAlert.status) == "pending")
         .values(status="dismissed", resolved_at=now)
     )
-    db.refresh(course)
+    _reload(db, course)
     return True
 
 

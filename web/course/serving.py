@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 import engine
 from web.content_state import LoadedContent
-from web.course.state import CourseView
+from web.course.state import CourseData, CourseView
 from web.models import Candidate, Course, ServedItem
 
 _served = ServedItem.__table__  # type: ignore[attr-defined]
@@ -46,27 +46,36 @@ def start_course(db: Session, candidate: Candidate, content: LoadedContent, now:
     return course
 
 
-def serve_next(db: Session, course: Course, history: Sequence[engine.Served], position: int,
-               content: LoadedContent, now: dt.datetime) -> str | None:
-    """Insert the engine's next item at `position`; None when the test is complete.
-
-    The timer starts now, when the server serves the item (not when the browser shows it).
-    """
+def next_item(course: Course | CourseData, history: Sequence[engine.Served],
+              content: LoadedContent) -> tuple[str, float, float] | None:
+    """The engine's next item (id, a, b) after `history`; None when the test is complete."""
     bank = content.engine_bank
     step = engine.next_step(history, bank, content.config_for(course.config_version),
                             accessible_only=course.accessibility, seed=course.seed)
     if step.item_id is None:
         return None
     i = bank.index_of(step.item_id)
+    return step.item_id, float(bank.a[i]), float(bank.b[i])
+
+
+def serve_next(db: Session, course: Course | CourseData, history: Sequence[engine.Served],
+               position: int, content: LoadedContent, now: dt.datetime) -> str | None:
+    """Insert the engine's next item at `position`; None when the test is complete.
+
+    The timer starts now, when the server serves the item (not when the browser shows it).
+    """
+    chosen = next_item(course, history, content)
+    if chosen is None:
+        return None
+    item_id, a, b = chosen
     db.execute(_INSERT, {
-        "course_id": course.id, "position": position, "item_id": step.item_id,
-        "a": float(bank.a[i]), "b": float(bank.b[i]), "served_at": now,
-        "timer_started_at": now, "focused_out_at": None, "withdrawn": False})
-    return step.item_id
+        "course_id": course.id, "position": position, "item_id": item_id, "a": a, "b": b,
+        "served_at": now, "timer_started_at": now, "focused_out_at": None, "withdrawn": False})
+    return item_id
 
 
-def serve_replacement(db: Session, course: Course, view: CourseView, content: LoadedContent,
-                      now: dt.datetime) -> str | None:
+def serve_replacement(db: Session, course: Course | CourseData, view: CourseView,
+                      content: LoadedContent, now: dt.datetime) -> str | None:
     """After the proctor withdrew the current item: the engine excludes its skill."""
     return serve_next(db, course, view.history(), view.next_position, content, now)
 

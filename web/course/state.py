@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 import engine
-from web.models import Answer, LiveAlert, ServedItem
+from web.db import fast_execute
+from web.models import Answer, Course, LiveAlert, ServedItem
 
 _served = ServedItem.__table__  # type: ignore[attr-defined]
 _answer = Answer.__table__  # type: ignore[attr-defined]
 _alert = LiveAlert.__table__  # type: ignore[attr-defined]
+_course = Course.__table__  # type: ignore[attr-defined]
 
 _pending = (
     select(_alert.c.id)
@@ -37,6 +41,57 @@ _QUERY = (
 )
 # One constant statement with a bound parameter: SQLAlchemy computes its cache key once, not
 # on every request (building `.where(...)` per call cost more than running the query).
+
+_COURSE_COLUMNS = tuple(_course.c)
+_N_COURSE = len(_COURSE_COLUMNS)
+# The candidate's hot path (every answer and every question page): the course and its view in
+# one round trip — the course's columns repeated on each served item's row (at most ~35 rows),
+# one row with NULL item columns while nothing is served yet.
+_COURSE_AND_VIEW = (
+    select(*_COURSE_COLUMNS, *_QUERY.selected_columns)
+    .select_from(_course.outerjoin(_served, _served.c.course_id == _course.c.id)
+                 .outerjoin(_answer, _answer.c.served_item_id == _served.c.id))
+    .where(_course.c.id == bindparam("course_id"))
+    .order_by(_served.c.position)
+)
+
+
+@dataclass(slots=True)
+class CourseData:
+    """A certification_course row as plain attributes (no ORM object on the hot path); reads
+    like a Course (same attribute names, `deadline`). web.course.lifecycle.end_course updates
+    it in place."""
+
+    id: int
+    candidate_id: int
+    session_id: int
+    state: str
+    end_reason: str | None
+    end_comment: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    duration_minutes: int
+    extra_time_percent: int
+    granted_minutes: int
+    accessibility: bool
+    config_version: str
+    seed: int
+    client_token: str
+    resume_requested_at: dt.datetime | None
+    resume_authorised_at: dt.datetime | None
+    end_screen_seen_at: dt.datetime | None
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return Course.deadline.fget(self)  # type: ignore[attr-defined]
+
+    def update(self, row: Any) -> None:
+        for name, value in row._mapping.items():
+            setattr(self, name, value)
+
+
+assert [f for f in CourseData.__dataclass_fields__] == [c.name for c in _COURSE_COLUMNS], \
+    "CourseData must list certification_course's columns in order"
 
 
 @dataclass(frozen=True)
@@ -101,3 +156,17 @@ class CourseView:
 def load_view(db: Session, course_id: int) -> CourseView:
     rows = db.execute(_QUERY, {"course_id": course_id}).all()
     return CourseView(tuple(Entry(*row) for row in rows))
+
+
+def load_course_and_view(db: Session | Connection,
+                         course_id: int) -> tuple[CourseData, CourseView] | None:
+    """The course and its view in one SELECT; None if there is no such course."""
+    if isinstance(db, Connection):
+        rows = fast_execute(db, _COURSE_AND_VIEW, {"course_id": course_id})
+    else:
+        rows = db.execute(_COURSE_AND_VIEW, {"course_id": course_id}).all()
+    if not rows:
+        return None
+    course = CourseData(*rows[0][:_N_COURSE])
+    entries = tuple(Entry(*row[_N_COURSE:]) for row in rows if row[_N_COURSE] is not None)
+    return course, CourseView(entries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from web.course.state import CourseData
 from web.models import Course
 
 # An answer sent in the last instant of a timer reaches the server a little later; this grace
@@ -13,11 +14,11 @@ TIMER_GRACE = dt.timedelta(seconds=2)
 WARNINGS_MINUTES = (15, 5, 1)
 
 
-def remaining_seconds(course: Course, now: dt.datetime) -> int:
+def remaining_seconds(course: Course | CourseData, now: dt.datetime) -> int:
     return max(0, int((course.deadline - now).total_seconds()))
 
 
-def is_overdue(course: Course, now: dt.datetime) -> bool:
+def is_overdue(course: Course | CourseData, now: dt.datetime) -> bool:
     return now >= course.deadline
 
 

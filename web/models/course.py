@@ -22,6 +22,8 @@ RESULTS = ("ok", "ko", "skipped", "timedout", "focusedOut")
 
 class Course(SQLModel, table=True):
     __tablename__ = "certification_course"
+    # The overdue sweep's query (web.candidate.sweeper): running courses started before a bound.
+    __table_args__ = (Index("ix_certification_course_state_started_at", "state", "started_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", unique=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from typing import Any
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 
@@ -19,6 +22,11 @@ from web.models import ExamSession
 ATTEMPTS_PER_SESSION = 10
 ATTEMPTS_PER_CLIENT = 30
 WINDOW = dt.timedelta(minutes=15)
+
+_exam = ExamSession.__table__  # type: ignore[attr-defined]
+# Checked on every live-list poll: a plain-column row (read like an ExamSession by the
+# templates), not an ORM object — constant statement, cache key computed once.
+_EXAM_BY_ID = select(_exam).where(_exam.c.id == bindparam("id"))
 
 
 def password_fingerprint(password: str) -> str:
@@ -53,18 +61,20 @@ def sign_in(ctx: Ctx, exam: ExamSession) -> None:
     ctx.session["proctor_key"] = password_fingerprint(exam.proctor_password)
 
 
-def require_proctor(ctx: Ctx, session_id: int) -> ExamSession:
-    """The session this proctor signed in to, or 403 for any other one."""
-    exam = _signed_in_session(ctx.db, ctx.session, session_id)
+def require_proctor(ctx: Ctx, session_id: int, db: Session | Connection | None = None) -> Any:
+    """The session this proctor signed in to (a row read like an ExamSession), or 403 for any
+    other one. `db`: where to read (default ctx.db; the live list reads on ctx.conn)."""
+    exam = _signed_in_session(ctx.db if db is None else db, ctx.session, session_id)
     if exam is None:
         raise HTTPException(403, N_("Connectez-vous à l'espace surveillant de cette session."))
     return exam
 
 
-def _signed_in_session(db: Session, cookie: dict, session_id: int) -> ExamSession | None:
+def _signed_in_session(db: Session | Connection, cookie: dict, session_id: int) -> Any:
+    """The exam_session row (its columns as attributes), or None."""
     if cookie.get("proctor_session_id") != session_id:
         return None
-    exam = db.get(ExamSession, session_id)
+    exam = db.execute(_EXAM_BY_ID, {"id": session_id}).first()
     if exam is None or not hmac.compare_digest(
             cookie.get("proctor_key", ""), password_fingerprint(exam.proctor_password)):
         return None

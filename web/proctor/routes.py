@@ -17,7 +17,7 @@ from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.proctor import actions
 from web.proctor.auth import attempt_login, require_proctor, sign_in
-from web.proctor.live import session_rows
+from web.proctor.live import RowCache, session_rows
 
 
 def _session_url(session_id: int) -> str:
@@ -50,11 +50,17 @@ def logout(ctx: Ctx) -> Response:
     return ctx.redirect("/surveillant")
 
 
+_rows_html = RowCache()  # per process: rendered rows only depend on the bank-free row data
+
+
 def _live_context(ctx: Ctx, session_id: int) -> dict:
-    exam = require_proctor(ctx, session_id)
+    # Read-only, polled by every proctor: two SELECTs on the autocommit connection (no
+    # BEGIN/ROLLBACK round trips).
+    exam = require_proctor(ctx, session_id, ctx.conn)
     settings = ctx.state.settings
-    rows = session_rows(ctx.db, session_id, ctx.now, length=ctx.state.content.config.length,
+    rows = session_rows(ctx.conn, session_id, ctx.now, length=ctx.state.content.config.length,
                         authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
+    _rows_html.render(ctx.state.templates.env, ctx.lang, session_id, rows)
     flash = ctx.session.pop("proctor_flash", None)
     pending = sum(len(r.alerts) for r in rows)
     return {"exam": exam, "rows": rows, "flash": flash, "pending_alerts": pending,

@@ -15,6 +15,9 @@
     p.textContent = text;
     // A fresh node after clearing makes screen readers announce repeated messages too.
     window.setTimeout(function () { region.appendChild(p); }, 50);
+    // Clear it after a while so the bar does not sit over the page; screen readers have
+    // announced it by then, and the page itself keeps anything that matters.
+    window.setTimeout(function () { if (p.parentNode === region) { region.removeChild(p); } }, 10000);
   }
   window.Passation = { announce: announce };
 
@@ -31,6 +34,25 @@
     if (target && document.activeElement !== target) { target.focus(); }
     var message = find(root, "[data-announce]");
     if (message) { announce(message.getAttribute("data-announce")); }
+  });
+
+  // A list refreshed by polling (hx-trigger "every …", marked data-poll) must not swallow a
+  // click: a refresh arriving while a pointer button is down (between mousedown and mouseup)
+  // is dropped; the next one comes soon. (htmx itself focuses the control with the same id
+  // again after the swap, so keyboard users keep their place.)
+  var pointerDown = false;
+  document.addEventListener("pointerdown", function () { pointerDown = true; }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      window.setTimeout(function () { pointerDown = false; }, 0);  // after the click event
+    }, true);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    var source = config && config.elt;
+    if (pointerDown && source && source.hasAttribute && source.hasAttribute("data-poll")) {
+      event.detail.shouldSwap = false;
+    }
   });
 
   // 4xx/5xx without a fragment to show: say so instead of failing silently.
