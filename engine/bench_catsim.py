@@ -31,8 +31,9 @@ def _p(theta: float, a: float, b: float) -> float:
 
 
 def time_engine(bank: ItemBank, thetas: np.ndarray, length: int) -> float:
-    # An exposure table on a tenth of the items so the eligibility path is timed too.
-    config = DEFAULT_CONFIG.with_changes(exposure={i: 0.5 for i in bank.ids[::10]})
+    # Eligibility and prices on a tenth of the items so the exposure path is timed too.
+    config = DEFAULT_CONFIG.with_changes(exposure={i: 0.5 for i in bank.ids[::10]},
+                                         exposure_price={i: 0.05 for i in bank.ids[::10]})
     rng = np.random.default_rng(1)
     total, steps = 0, 0
     for j, theta in enumerate(thetas):

@@ -17,7 +17,7 @@ def reference_config():
     return load_config(REFERENCE_CONFIG)
 
 
-@pytest.mark.parametrize(("accessible_only", "rmse_max"), [(False, 0.31), (True, 0.33)])
+@pytest.mark.parametrize(("accessible_only", "rmse_max"), [(False, 0.31), (True, 0.32)])
 def test_precision_and_exposure_on_the_reference_bank(bank, reference_config, accessible_only,
                                                       rmse_max):
     # 300 candidates: RMSE's sampling SD is ~0.011 here, max exposure's ~0.03,
