@@ -60,7 +60,7 @@ exposure: install
 	mkdir -p $(dir $(EXPOSURE_BANK)) content/configs
 	$(PY) -m content export-bank $(EXPOSURE_BANK)
 	$(PY) -m engine.exposure --bank $(EXPOSURE_BANK) --version $(EXPOSURE_VERSION) \
-		--out content/configs/$(EXPOSURE_VERSION).json --examinees 3000 --iterations 10 --margin 0.035
+		--out content/configs/$(EXPOSURE_VERSION).json --examinees 3000 --iterations 10 --margin 0.045
 
 clean:
 	rm -rf $(VENV) node_modules $(dir $(HTMX)) var
