@@ -137,9 +137,11 @@ class CandidateUser(Person):
         self.join()
         _, page, _ = self.call("GET", "/candidat/test", "question page")
         question = parse_question(page)
+        self.saw_end = False
         while question is not None:
             question = self.handle(question)
-        self.call("GET", "/candidat/fin", "end page")
+        if not self.saw_end:
+            self.call("GET", "/candidat/fin", "end page")
         LEDGER.completed_tests += 1
         while True:  # the test is over: this candidate stays idle until the run ends
             gevent.sleep(3600)
@@ -168,13 +170,22 @@ class CandidateUser(Person):
         else:
             path, name, body = "/candidat/test/repondre", "answer", question.answer_body()
         LEDGER.sent.add(question.served)
-        status, _, location = self.call("POST", path, name, body=body, htmx=True, expect=(303,))
-        if status != 303:
+        # htmx: the POST answers the next question itself (200, one request per cycle); a 303
+        # is still followed (what the server sends without htmx, or before this change).
+        status, page, location = self.call("POST", path, name, body=body, htmx=True,
+                                           expect=(200, 303))
+        if status not in (200, 303):
             return None
-        LEDGER.acknowledged.append(question.served)
-        if location.endswith("/candidat/fin"):
+        LEDGER.acknowledged.append(question.served)  # 200 and 303 both mean stored
+        if status == 200:
+            following = self.check_advanced(parse_question(page), question)
+            self.saw_end = following is None  # the end fragment: no GET /candidat/fin
+        elif location.endswith("/candidat/fin"):
             return None
-        following = self.next_question("question", question)
+        else:
+            following = self.next_question("question", question)
+        if following is None:  # the end fragment (200) or page (303): not a cycle
+            return None
         self.environment.events.request.fire(
             request_type="CYCLE", name="answer cycle", context={}, exception=None,
             response_time=(time.perf_counter() - started) * 1000, response_length=0)
@@ -187,7 +198,10 @@ class CandidateUser(Person):
         if status == 303:
             return None  # ended (time, proctor): the end page follows
         question = parse_question(page)
-        if question is not None and acknowledged and question.served == previous.served:
+        return self.check_advanced(question, previous) if acknowledged else question
+
+    def check_advanced(self, question: Question | None, previous: Question) -> Question | None:
+        if question is not None and question.served == previous.served:
             self.environment.events.request.fire(
                 request_type="CHECK", name="answer did not advance", context={}, response_time=0,
                 response_length=0, exception=RuntimeError(f"served {previous.served} again"))

@@ -344,3 +344,12 @@ class CandidateFlow:
 
     def leave_page(self) -> Any:
         return self.client.post("/candidat/test/sortie", data={"served": str(self.served_id())})
+
+
+def enrolled(client: TestClient, app: Any, db_engine: Engine, clock: FrozenClock,
+             **who: Any) -> tuple[Exam, Candidate, CandidateFlow]:
+    """A session with one enrolled candidate (Léa Martin unless `who` says otherwise), and
+    that candidate's browser, not yet joined."""
+    exam = Exam(app, db_engine, clock)
+    candidate = exam.enrol(**who)
+    return exam, candidate, CandidateFlow(client, exam, candidate)

@@ -7,7 +7,7 @@ import html
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam
+from tests.web.flows import CandidateFlow, Exam, enrolled
 from web.clock import FrozenClock
 
 
@@ -75,9 +75,7 @@ def test_with_htmx_the_next_question_is_a_fragment_that_takes_the_focus(
 
 def test_skipping_a_question_asks_for_confirmation_and_counts_it_as_skipped(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     first = flow.served_id()
     confirm = client.get("/candidat/test/passer")
@@ -97,9 +95,7 @@ def test_skipping_a_question_asks_for_confirmation_and_counts_it_as_skipped(
 def test_resubmitting_the_same_answer_changes_nothing(client: TestClient, app,
                                                       db_engine: Engine,
                                                       clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     form = flow.answer_form(correct=True)
     first = flow.post_answer(form, follow_redirects=False)
@@ -117,9 +113,7 @@ def test_resubmitting_the_same_answer_changes_nothing(client: TestClient, app,
 
 def test_answering_anything_but_the_current_question_is_refused(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     current = flow.served_id()

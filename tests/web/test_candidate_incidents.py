@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam, synthetic_content
+from tests.web.flows import CandidateFlow, Exam, enrolled, synthetic_content
+from tests.web.pages import text
 from web.clock import FrozenClock
-
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def test_a_reported_problem_validated_by_the_proctor_withdraws_and_replaces_the_item(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     reported = flow.current_served()
@@ -61,9 +54,7 @@ def test_a_reported_problem_validated_by_the_proctor_withdraws_and_replaces_the_
 
 def test_a_dismissed_problem_lets_the_candidate_go_on_with_the_same_question(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     reported = flow.served_id()
     flow.report_problem()
@@ -111,9 +102,7 @@ def test_leaving_the_page_does_not_void_answers_with_the_accessibility_adjustmen
 def test_leaving_an_ordinary_question_changes_nothing(client: TestClient, app,
                                                       db_engine: Engine,
                                                       clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     page = flow.start()
     assert "data-focus-mode" not in page.text
     flow.leave_page()

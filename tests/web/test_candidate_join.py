@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam
+from tests.web.flows import CandidateFlow, Exam, enrolled
+from tests.web.pages import text
 from web.clock import FrozenClock
 from web.db import session_scope
 from web.models import ExamSession
-
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def test_names_are_compared_ignoring_case_accents_spaces_and_hyphens(
@@ -30,9 +26,7 @@ def test_names_are_compared_ignoring_case_accents_spaces_and_hyphens(
 
 def test_identity_failures_get_clear_french_messages(client: TestClient, app, db_engine: Engine,
                                                      clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
 
     empty = client.post("/candidat", data={})
     assert empty.status_code == 422
@@ -79,9 +73,7 @@ def test_the_code_page_needs_the_identity_first(client: TestClient, app, db_engi
 
 def test_the_candidate_waits_for_the_proctor_to_confirm_presence(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.join()
     page = flow.enter_code()
     assert "Le surveillant n'a pas encore confirmé votre présence" in text(page)
@@ -95,9 +87,7 @@ def test_the_candidate_waits_for_the_proctor_to_confirm_presence(
 def test_the_proctor_authorisation_is_valid_15_minutes(client: TestClient, app,
                                                        db_engine: Engine,
                                                        clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     exam.confirm_presence(lea)
     flow.join()
     flow.enter_code()
@@ -111,9 +101,7 @@ def test_the_proctor_authorisation_is_valid_15_minutes(client: TestClient, app,
 
 def test_the_rules_must_be_accepted(client: TestClient, app, db_engine: Engine,
                                     clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     exam.confirm_presence(lea)
     flow.join()
     rules = flow.enter_code()
@@ -128,9 +116,7 @@ def test_the_rules_must_be_accepted(client: TestClient, app, db_engine: Engine,
 
 def test_starting_twice_creates_one_course(client: TestClient, app, db_engine: Engine,
                                            clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     # A double click on "Commencer le test" from the same browser goes on with the same test.
     again = client.post("/candidat/regles", data={"accept": "1"})
@@ -155,9 +141,7 @@ def test_a_finalised_session_cannot_be_joined(client: TestClient, app, db_engine
 
 def test_identity_attempts_are_rate_limited(client: TestClient, app, db_engine: Engine,
                                             clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     for _ in range(20):
         assert flow.join(first="Personne").status_code == 422
     blocked = flow.join()  # even the right details, once the limit is reached

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import html
-
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam, synthetic_content
+from tests.web.flows import CandidateFlow, Exam, enrolled, synthetic_content
+from tests.web.pages import text
 from web.app import create_app
 from web.clock import FrozenClock
 from web.settings import Settings
 
 
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
-
-
 def test_after_a_disconnection_the_proctor_authorises_the_resume_at_the_same_question(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     flow.answer_current()
@@ -48,9 +41,7 @@ def test_after_a_disconnection_the_proctor_authorises_the_resume_at_the_same_que
 def test_a_resume_authorisation_expires_after_15_minutes(client: TestClient, app,
                                                          db_engine: Engine,
                                                          clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     client.cookies.clear()
     flow.rejoin()
@@ -79,9 +70,7 @@ def test_a_resume_restarts_the_timer_of_a_timed_question(client: TestClient, app
 
 def test_after_a_server_restart_the_test_goes_on(client: TestClient, app, db_engine: Engine,
                                                  clock: FrozenClock, settings: Settings) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     current = flow.served_id()
@@ -105,9 +94,7 @@ def test_after_a_server_restart_the_test_goes_on(client: TestClient, app, db_eng
 
 def test_the_old_tab_stops_working_once_the_test_is_resumed_elsewhere(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     old_form = flow.answer_form()
     with TestClient(app, base_url="http://127.0.0.1") as other_device:
@@ -126,9 +113,7 @@ def test_the_old_tab_stops_working_once_the_test_is_resumed_elsewhere(
 def test_two_open_tabs_never_answer_one_question_twice(client: TestClient, app,
                                                        db_engine: Engine,
                                                        clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     right, wrong = flow.answer_form(correct=True), flow.answer_form(correct=False)
     assert flow.post_answer(right).status_code == 200  # first tab

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam, synthetic_content
+from tests.web.flows import CandidateFlow, Exam, enrolled, synthetic_content
+from tests.web.pages import text
 from web.clock import FrozenClock
-
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def test_tampered_answer_fields_are_refused_and_change_nothing(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     before = [(a.id, a.value, a.result) for a in exam.answers(lea)]

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from tests.web.flows import CandidateFlow, Exam, synthetic_content
+from tests.web.flows import CandidateFlow, Exam, enrolled, synthetic_content
+from tests.web.pages import text
 from web.candidate.sweeper import close_overdue_courses
 from web.clock import FrozenClock
 
 
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
-
-
 def test_after_the_deadline_answers_are_refused_and_the_test_ends(
         client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     clock.advance(minutes=60)
@@ -72,9 +65,7 @@ def test_extra_time_lengthens_the_test(client: TestClient, app, db_engine: Engin
 def test_minutes_granted_by_the_proctor_move_the_deadline(client: TestClient, app,
                                                           db_engine: Engine,
                                                           clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     clock.advance(minutes=100)
     exam.grant_minutes(lea, 10)
@@ -112,9 +103,7 @@ def test_a_timed_question_gives_extra_time_candidates_their_extra_time(
 
 def test_the_proctor_can_end_a_test(client: TestClient, app, db_engine: Engine,
                                     clock: FrozenClock) -> None:
-    exam = Exam(app, db_engine, clock)
-    lea = exam.enrol()
-    flow = CandidateFlow(client, exam, lea)
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
     flow.start()
     flow.answer_current()
     form = flow.answer_form()

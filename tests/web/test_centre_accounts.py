@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -12,6 +11,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from tests.web.centre_support import PASSWORD, Admin, fast_settings, make_staff
+from tests.web.pages import text
 from web.centre import admin as admin_cli
 from web.centre import auth, passwords
 from web.db import session_scope
@@ -22,9 +22,6 @@ from web.models import Centre, StaffInvitation, StaffUser
 def settings(database_url: str):  # noqa: ANN201
     return fast_settings(database_url)
 
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def test_production_hashing_is_argon2id_with_stated_parameters() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 
@@ -20,6 +19,7 @@ from tests.web.centre_support import (
     make_staff,
     use_test_bank,
 )
+from tests.web.pages import text
 from web.centre import results
 from web.db import session_scope
 from web.models import (
@@ -101,9 +101,6 @@ class Story:
 def story(app, client: TestClient, db_engine, clock) -> Story:  # noqa: ANN001
     return Story(app, client, db_engine, clock)
 
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def test_finalisation_page_asks_a_reason_only_for_unfinished_tests(story: Story) -> None:

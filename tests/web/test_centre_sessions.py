@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from tests.web.centre_support import Admin, fast_settings, make_course, make_staff, synthetic_bank
+from tests.web.pages import text
 from web.centre import sessions
 from web.db import session_scope
 from web.models import Candidate, ExamSession
@@ -28,9 +28,6 @@ def admin(client: TestClient, db_engine, clock) -> Admin:  # noqa: ANN001
     admin.sign_in()
     return admin
 
-
-def text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.text)
 
 
 def enrol(client: TestClient, session_id: int, **fields: str):  # noqa: ANN201

@@ -25,6 +25,11 @@ def render_end(ctx: Ctx, course: Course) -> Response:
 @endpoint
 @handles_leave
 def end_page(ctx: Ctx) -> Response:
+    return show_end(ctx)
+
+
+def show_end(ctx: Ctx) -> Response:
+    """What GET /candidat/fin answers; also the htmx answer to the last answer (no 303)."""
     course = current_course(ctx)
     if course.state == COURSE_STARTED:
         if not is_overdue(course, ctx.now):

@@ -2,9 +2,11 @@
 
 Hot path: POST /candidat/test/repondre (one SELECT of the course with its served items and
 answers, then on PostgreSQL one statement inserting the answer and the next item, both in
-autocommit: two round trips) → 303 → GET /candidat/test (the same SELECT, render: one round
-trip). The GET writes only when the proctor has withdrawn the current item (a replacement is
-served) or the time is up, in a transaction on `ctx.db`.
+autocommit: two round trips). Without JavaScript → 303 → GET /candidat/test (the same SELECT,
+render: one round trip); with htmx the POST answers that next question itself (status 200,
+the SELECT again and the render): one request per answer cycle instead of two. The GET writes
+only when the proctor has withdrawn the current item (a replacement is served) or the time is
+up, in a transaction on `ctx.db`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from web.candidate.access import current_course, current_course_view, handles_leave
+from web.candidate.end import show_end
+from web.candidate.item_markup import item_markup
 from web.candidate.messages import check_message
 from web.course.answering import Invalid, Refused, submit
 from web.course.incidents import record_focus_out, report_problem
@@ -91,8 +95,9 @@ def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, ent
     number = view.answered + 1
     deadline = item_deadline(entry.timer_started_at, entry.served_at, item.timer,
                              course.extra_time_percent)
+    text = item.text(ctx.lang)
     context: dict[str, Any] = {
-        "entry": entry, "item": item, "text": item.text(ctx.lang), "number": number,
+        "entry": entry, "item": item, "text": text, "number": number,
         "length": length, "remaining": remaining_seconds(course, ctx.now),
         "warnings": ",".join(str(m) for m in WARNINGS_MINUTES),
         "item_seconds": item_seconds(item.timer, course.extra_time_percent) if item.timer else 0,
@@ -100,6 +105,9 @@ def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, ent
         "focus_mode": item.focus, "focused_out": entry.focused_out_at is not None,
         "accessibility": course.accessibility, "error": error, "announce": announce,
         "submitted": form or {},
+        # The item's own markup, rendered once per item and language (item_markup.py).
+        **item_markup(ctx.state, ctx.lang, entry.item_id, item, text, error=error,
+                      submitted=form),
     }
     return ctx.render("candidate/question.html", context, partial="candidate/_question.html",
                       status=status, no_store=True)
@@ -108,11 +116,32 @@ def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, ent
 @endpoint
 @handles_leave
 def question_page(ctx: Ctx) -> Response:
+    return _current_question(ctx)
+
+
+def _current_question(ctx: Ctx) -> Response:
     course, view = current_course_view(ctx)
     found = _ensure_current(ctx, course, view)
     if isinstance(found, Response):
         return found
     return render_question(ctx, course, *found)
+
+
+def _after_submit(ctx: Ctx, outcome: str) -> Response:
+    """Without JavaScript: 303 to the next page (POST/redirect/GET, so reloading does not
+    resend). With htmx the form's XHR would follow that 303 with a GET at once and swap in its
+    fragment: answer that fragment directly instead, read again after the write so it is
+    exactly what the GET would show (a resubmitted identical answer gets the current
+    question, as the redirect did)."""
+    if not ctx.htmx:
+        return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
+    if outcome != "ended":
+        course, view = current_course_view(ctx)
+        found = _ensure_current(ctx, course, view)
+        if not isinstance(found, Response):
+            return render_question(ctx, course, *found)
+    # Ended (the last answer, the clock, the proctor): where the redirects would have led.
+    return show_end(ctx)
 
 
 @endpoint
@@ -128,7 +157,7 @@ def answer(ctx: Ctx) -> Response:
     except Invalid as invalid:
         return render_question(ctx, course, view, invalid.entry, error=check_message(invalid.error),
                                status=422, form=ctx.form_dict())
-    return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
+    return _after_submit(ctx, outcome)
 
 
 @endpoint
@@ -156,7 +185,7 @@ def skip(ctx: Ctx) -> Response:
                          ctx.now)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
-    return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
+    return _after_submit(ctx, outcome)
 
 
 @endpoint
