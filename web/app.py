@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
     app.state.autocommit_engine = autocommit(app.state.engine)
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.content = content
     return app
 

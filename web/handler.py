@@ -73,15 +73,24 @@ class Ctx:
     def form_dict(self) -> dict[str, list[str]]:
         if self.form is None:
             return {}
-        return {key: self.fields(key) for key in self.form.keys()}
+        return {key: self.fields(key) for key in self.form}
 
-    def render(self, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
-               partial: str | None = None, no_store: bool = False) -> Response:
+    def render(
+        self,
+        template: str,
+        context: dict[str, Any] | None = None,
+        *,
+        status: int = 200,
+        partial: str | None = None,
+        no_store: bool = False,
+    ) -> Response:
         """The full page, or only `partial` when htmx asks for a fragment."""
         name = partial if (partial and self.htmx) else template
         ctx = {"lang": self.lang, "now": self.now, "is_htmx": self.htmx}
         ctx.update(context or {})
-        response = self.state.templates.TemplateResponse(self.request, name, ctx, status_code=status)
+        response = self.state.templates.TemplateResponse(
+            self.request, name, ctx, status_code=status
+        )
         return vary_on_htmx(response, no_store=no_store)
 
     def redirect(self, url: str) -> Response:
@@ -94,8 +103,12 @@ def current_language(request: Request) -> str:
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def endpoint(fn: Callable[[Ctx], Response] | None = None, *, max_files: int = 0,
-             max_part_size: int = MAX_PART_SIZE) -> Any:
+def endpoint(
+    fn: Callable[[Ctx], Response] | None = None,
+    *,
+    max_files: int = 0,
+    max_part_size: int = MAX_PART_SIZE,
+) -> Any:
     """Wrap `fn(ctx) -> Response` into a Starlette endpoint."""
 
     def decorate(func: Callable[[Ctx], Response]) -> Callable[[Request], Any]:
@@ -103,8 +116,9 @@ def endpoint(fn: Callable[[Ctx], Response] | None = None, *, max_files: int = 0,
             form = None
             if request.method == "POST":
                 try:
-                    form = await request.form(max_files=max_files, max_fields=MAX_FIELDS,
-                                              max_part_size=max_part_size)
+                    form = await request.form(
+                        max_files=max_files, max_fields=MAX_FIELDS, max_part_size=max_part_size
+                    )
                 except HTTPException:
                     raise
                 except Exception as exc:  # malformed multipart or url-encoded body

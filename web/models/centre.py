@@ -55,6 +55,7 @@ class Candidate(CandidateBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="exam_session.id", index=True)
-    # Set when the proctor confirms presence: the candidate may start within the authorisation window.
+    # Set when the proctor confirms presence: the candidate may start within the
+    # authorisation window.
     authorised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
     created_at: dt.datetime = Field(sa_type=Timestamp)

@@ -58,7 +58,9 @@ class ServedItem(SQLModel, table=True):
         UniqueConstraint("course_id", "item_id", name="uq_served_item_course_item"),
     )
 
-    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True)
+    )
     course_id: int = Field(foreign_key="certification_course.id", index=True)
     position: int
     item_id: str = Field(max_length=80)
@@ -75,7 +77,9 @@ class ServedItem(SQLModel, table=True):
 class Answer(SQLModel, table=True):
     __table_args__ = (Index("ix_answer_course_id_id", "course_id", "id"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True)
+    )
     course_id: int = Field(foreign_key="certification_course.id")
     # One answer per served item, enforced by the database: two tabs cannot answer twice.
     served_item_id: int = Field(sa_type=BigId, foreign_key="served_item.id", unique=True)

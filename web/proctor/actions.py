@@ -24,16 +24,18 @@ END_REASONS = {
 
 
 def candidate_in_session(db: Session, session_id: int, candidate_id: int) -> Candidate:
-    candidate = db.exec(select(Candidate).where(Candidate.id == candidate_id,
-                                                Candidate.session_id == session_id)).first()
+    candidate = db.exec(
+        select(Candidate).where(Candidate.id == candidate_id, Candidate.session_id == session_id)
+    ).first()
     if candidate is None:
         raise HTTPException(404, N_("Ce candidat n'est pas inscrit à cette session."))
     return candidate
 
 
 def course_of(db: Session, session_id: int, candidate_id: int) -> Course | None:
-    return db.exec(select(Course).where(Course.candidate_id == candidate_id,
-                                        Course.session_id == session_id)).first()
+    return db.exec(
+        select(Course).where(Course.candidate_id == candidate_id, Course.session_id == session_id)
+    ).first()
 
 
 def running_course(db: Session, session_id: int, candidate_id: int) -> Course:
@@ -44,7 +46,9 @@ def running_course(db: Session, session_id: int, candidate_id: int) -> Course:
     return course
 
 
-def confirm_presence(db: Session, session_id: int, candidate_id: int, now: dt.datetime) -> Candidate:
+def confirm_presence(
+    db: Session, session_id: int, candidate_id: int, now: dt.datetime
+) -> Candidate:
     """Authorises the candidate to start (for the authorisation window)."""
     candidate = candidate_in_session(db, session_id, candidate_id)
     if course_of(db, session_id, candidate_id) is not None:
@@ -73,14 +77,18 @@ def grant_minutes(db: Session, session_id: int, candidate_id: int, minutes: int)
         raise HTTPException(422, N_("Indiquez un nombre de minutes entre 1 et 60."))
     course = running_course(db, session_id, candidate_id)
     # An atomic increment: two proctors granting at once both count.
-    db.execute(update(Course).where(col(Course.id) == course.id)
-               .values(granted_minutes=Course.granted_minutes + minutes))
+    db.execute(
+        update(Course)
+        .where(col(Course.id) == course.id)
+        .values(granted_minutes=Course.granted_minutes + minutes)
+    )
     db.refresh(course)
     return course
 
 
-def end_test(db: Session, session_id: int, candidate_id: int, reason: str, comment: str,
-             now: dt.datetime) -> Course:
+def end_test(
+    db: Session, session_id: int, candidate_id: int, reason: str, comment: str, now: dt.datetime
+) -> Course:
     if reason not in END_REASONS:
         raise HTTPException(422, N_("Choisissez le motif de l'arrêt du test."))
     if len(comment) > 500:
@@ -91,21 +99,28 @@ def end_test(db: Session, session_id: int, candidate_id: int, reason: str, comme
     return course
 
 
-def resolve_alert(db: Session, session_id: int, alert_id: int, *, validate: bool,
-                  now: dt.datetime) -> LiveAlert:
+def resolve_alert(
+    db: Session, session_id: int, alert_id: int, *, validate: bool, now: dt.datetime
+) -> LiveAlert:
     """Validate (withdraw the item; the candidate gets a replacement) or dismiss a problem."""
-    alert = db.exec(select(LiveAlert).where(LiveAlert.id == alert_id,
-                                            LiveAlert.session_id == session_id)).first()
+    alert = db.exec(
+        select(LiveAlert).where(LiveAlert.id == alert_id, LiveAlert.session_id == session_id)
+    ).first()
     if alert is None:
         raise HTTPException(404, N_("Ce signalement n'existe pas."))
     # Conditional on "pending": two proctors clicking at once resolve it only once.
     changed = db.execute(
-        update(LiveAlert).where(col(LiveAlert.id) == alert_id, col(LiveAlert.status) == "pending")
-        .values(status="validated" if validate else "dismissed", resolved_at=now))
+        update(LiveAlert)
+        .where(col(LiveAlert.id) == alert_id, col(LiveAlert.status) == "pending")
+        .values(status="validated" if validate else "dismissed", resolved_at=now)
+    )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise HTTPException(409, N_("Ce signalement a déjà été traité."))
     if validate and alert.served_item_id is not None:
-        db.execute(update(ServedItem).where(col(ServedItem.id) == alert.served_item_id)
-                   .values(withdrawn=True))
+        db.execute(
+            update(ServedItem)
+            .where(col(ServedItem.id) == alert.served_item_id)
+            .values(withdrawn=True)
+        )
     db.refresh(alert)
     return alert

@@ -58,20 +58,34 @@ def _live_context(ctx: Ctx, session_id: int) -> dict:
     # BEGIN/ROLLBACK round trips).
     exam = require_proctor(ctx, session_id, ctx.conn)
     settings = ctx.state.settings
-    rows = session_rows(ctx.conn, session_id, ctx.now, length=ctx.state.content.config.length,
-                        authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
+    rows = session_rows(
+        ctx.conn,
+        session_id,
+        ctx.now,
+        length=ctx.state.content.config.length,
+        authorisation=dt.timedelta(minutes=settings.authorisation_minutes),
+    )
     _rows_html.render(ctx.state.templates.env, ctx.lang, session_id, rows)
     flash = ctx.session.pop("proctor_flash", None)
     pending = sum(len(r.alerts) for r in rows)
-    return {"exam": exam, "rows": rows, "flash": flash, "pending_alerts": pending,
-            "end_reasons": actions.END_REASONS}
+    return {
+        "exam": exam,
+        "rows": rows,
+        "flash": flash,
+        "pending_alerts": pending,
+        "end_reasons": actions.END_REASONS,
+    }
 
 
 @endpoint
 def live(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
-    return ctx.render("proctor/session.html", _live_context(ctx, session_id),
-                      partial="proctor/_live.html", no_store=True)
+    return ctx.render(
+        "proctor/session.html",
+        _live_context(ctx, session_id),
+        partial="proctor/_live.html",
+        no_store=True,
+    )
 
 
 def _action(fn):  # noqa: ANN001, ANN202 - decorator for the POST actions below
@@ -123,20 +137,25 @@ def grant_time(ctx: Ctx, session_id: int) -> str:
     minutes = int(raw)
     actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes)
     candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
-    return _("%(minutes)s min ajoutées pour %(name)s.") % {"minutes": minutes, "name": _name(candidate)}
+    return _("%(minutes)s min ajoutées pour %(name)s.") % {
+        "minutes": minutes,
+        "name": _name(candidate),
+    }
 
 
 @_action
 def validate_alert(ctx: Ctx, session_id: int) -> str:
-    actions.resolve_alert(ctx.db, session_id, int(ctx.request.path_params["alert_id"]),
-                          validate=True, now=ctx.now)
+    actions.resolve_alert(
+        ctx.db, session_id, int(ctx.request.path_params["alert_id"]), validate=True, now=ctx.now
+    )
     return _("Signalement validé : la question est retirée et remplacée.")
 
 
 @_action
 def dismiss_alert(ctx: Ctx, session_id: int) -> str:
-    actions.resolve_alert(ctx.db, session_id, int(ctx.request.path_params["alert_id"]),
-                          validate=False, now=ctx.now)
+    actions.resolve_alert(
+        ctx.db, session_id, int(ctx.request.path_params["alert_id"]), validate=False, now=ctx.now
+    )
     return _("Signalement refusé : le candidat poursuit avec la même question.")
 
 
@@ -145,15 +164,22 @@ def end_test(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
     exam = require_proctor(ctx, session_id)
     candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
-    context = {"exam": exam, "candidate": candidate, "end_reasons": actions.END_REASONS,
-               "errors": [], "reason": "", "comment": ""}
+    context = {
+        "exam": exam,
+        "candidate": candidate,
+        "end_reasons": actions.END_REASONS,
+        "errors": [],
+        "reason": "",
+        "comment": "",
+    }
     if ctx.request.method == "GET":
         actions.running_course(ctx.db, session_id, candidate.id or 0)
         return ctx.render("proctor/end.html", context)
     reason, comment = ctx.field("reason"), ctx.field("comment")
     if reason not in actions.END_REASONS:
-        context.update(errors=[("reason", _("Choisissez le motif de l'arrêt du test."))],
-                       comment=comment)
+        context.update(
+            errors=[("reason", _("Choisissez le motif de l'arrêt du test."))], comment=comment
+        )
         return ctx.render("proctor/end.html", context, status=422)
     actions.end_test(ctx.db, session_id, candidate.id or 0, reason, comment, ctx.now)
     ctx.db.commit()
@@ -171,8 +197,14 @@ routes = [
     Route(f"{_C}/reprise", authorise_resume, methods=["POST"]),
     Route(f"{_C}/temps", grant_time, methods=["POST"]),
     Route(f"{_C}/terminer", end_test, methods=["GET", "POST"]),
-    Route("/surveillant/session/{session_id:int}/alertes/{alert_id:int}/valider", validate_alert,
-          methods=["POST"]),
-    Route("/surveillant/session/{session_id:int}/alertes/{alert_id:int}/rejeter", dismiss_alert,
-          methods=["POST"]),
+    Route(
+        "/surveillant/session/{session_id:int}/alertes/{alert_id:int}/valider",
+        validate_alert,
+        methods=["POST"],
+    ),
+    Route(
+        "/surveillant/session/{session_id:int}/alertes/{alert_id:int}/rejeter",
+        dismiss_alert,
+        methods=["POST"],
+    ),
 ]
