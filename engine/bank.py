@@ -81,6 +81,10 @@ class ItemBank:
         self.skill = _frozen(skill)
         self.accessible = _frozen(np.array([bool(r.accessible) for r in rows]))
         self.a2 = _frozen(self.a * self.a)  # information = a² P (1 − P): square once
+        # Plain-list copies for per-item lookups in Python loops (history parsing): indexing a
+        # numpy array yields a numpy scalar, several times slower than a list element.
+        self.a_list: list[float] = self.a.tolist()
+        self.b_list: list[float] = self.b.tolist()
         # Derived per-configuration arrays (exposure tables) are cached here;
         # see engine.selection._derived. Keyed by id(config), config kept alive.
         self._derived: dict[int, tuple[object, object]] = {}

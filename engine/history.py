@@ -54,7 +54,7 @@ def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
     counts for the length and, when its a and b were recorded, for the
     estimate; it raises ``KeyError`` only when its parameters are needed.
     """
-    bank_a, bank_b, index, n = bank.a, bank.b, bank.get_index, len(bank)
+    bank_a, bank_b, index, n = bank.a_list, bank.b_list, bank.get_index, len(bank)
     seen: list[int] = []
     counted: list[int] = []
     withdrawn_skills: list[int] = []
