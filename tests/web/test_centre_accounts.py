@@ -5,23 +5,16 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from argon2 import PasswordHasher
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import PASSWORD, Admin, fast_settings, make_staff
+from tests.web.centre_support import PASSWORD, Admin, make_staff
 from tests.web.pages import text
 from web.centre import admin as admin_cli
 from web.centre import auth, passwords
 from web.db import session_scope
 from web.models import Centre, StaffInvitation, StaffUser
-
-
-@pytest.fixture
-def settings(database_url: str):  # noqa: ANN201
-    return fast_settings(database_url)
-
 
 
 def test_production_hashing_is_argon2id_with_stated_parameters() -> None:

@@ -10,18 +10,13 @@ import pytest
 from sqlmodel import col, select
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import Admin, fast_settings, make_staff
+from tests.web.centre_support import Admin, make_staff
 from web.centre import csv_import
 from web.db import session_scope
 from web.models import Candidate
 
 HEADER = "Nom de naissance;Prénom;Date de naissance;Lieu de naissance;Temps majoré (%);Aménagement;Identifiant externe"
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def settings(database_url: str):  # noqa: ANN201
-    return fast_settings(database_url)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from starlette.testclient import TestClient
 from tests.web.centre_support import (
     Admin,
     add_session,
-    fast_settings,
     make_course,
     make_staff,
     use_test_bank,
@@ -37,11 +36,6 @@ MIXED = ["ok", "ko", "ok", "ok", "ko", "ok", "skipped", "ok"]  # a typical candi
 
 def answers(n: int) -> list[str]:
     return (MIXED * 5)[:n]
-
-
-@pytest.fixture
-def settings(database_url: str):  # noqa: ANN201
-    return fast_settings(database_url)
 
 
 class Story:

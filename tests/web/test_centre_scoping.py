@@ -12,16 +12,10 @@ from sqlmodel import select
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import Admin, add_session, fast_settings, make_staff
+from tests.web.centre_support import Admin, add_session, make_staff
 from web.centre import routes as centre_routes
 from web.db import session_scope
 from web.models import Candidate, ExamSession, IncidentReport
-
-
-@pytest.fixture
-def settings(database_url: str):  # noqa: ANN201
-    return fast_settings(database_url)
-
 
 S = "/centre/sessions/{s}"
 C = S + "/candidats/{c}"

@@ -9,16 +9,11 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import Admin, fast_settings, make_course, make_staff, synthetic_bank
+from tests.web.centre_support import Admin, make_course, make_staff, synthetic_bank
 from tests.web.pages import text
 from web.centre import sessions
 from web.db import session_scope
 from web.models import Candidate, ExamSession
-
-
-@pytest.fixture
-def settings(database_url: str):  # noqa: ANN201
-    return fast_settings(database_url)
 
 
 @pytest.fixture
