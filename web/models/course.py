@@ -20,6 +20,13 @@ END_BY_FINALISATION = "ended_by_finalisation"
 RESULTS = ("ok", "ko", "skipped", "timedout", "focusedOut")
 
 
+def course_deadline(started_at: dt.datetime, duration_minutes: int, extra_time_percent: int,
+                    granted_minutes: int) -> dt.datetime:
+    """start + duration × (1 + extra time) + minutes granted by the proctor."""
+    total = duration_minutes * (100 + extra_time_percent) / 100 + granted_minutes
+    return started_at + dt.timedelta(minutes=total)
+
+
 class Course(SQLModel, table=True):
     __tablename__ = "certification_course"
     # The overdue sweep's query (web.candidate.sweeper): running courses started before a bound.
@@ -47,8 +54,8 @@ class Course(SQLModel, table=True):
 
     @property
     def deadline(self) -> dt.datetime:
-        total = self.duration_minutes * (100 + self.extra_time_percent) / 100 + self.granted_minutes
-        return self.started_at + dt.timedelta(minutes=total)
+        return course_deadline(self.started_at, self.duration_minutes, self.extra_time_percent,
+                               self.granted_minutes)
 
 
 class ServedItem(SQLModel, table=True):

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from web.db import fast_execute
 from web.i18n import N_
 from web.models import Answer, Candidate, Course, LiveAlert, ServedItem
-from web.models.course import COURSE_STARTED
+from web.models.course import COURSE_STARTED, course_deadline
 from web.templating import format_duration
 
 END_REASON_LABELS = {
@@ -147,8 +147,7 @@ def session_rows(db: Session | Connection, session_id: int, now: dt.datetime, *,
             continue
         remaining = 0
         if course_id is not None:
-            total = duration * (100 + course_extra) / 100 + granted  # same as Course.deadline
-            deadline = started_at + dt.timedelta(minutes=total)
+            deadline = course_deadline(started_at, duration, course_extra, granted or 0)
             remaining = max(0, int((deadline - now).total_seconds()))
         authorised = authorised_at is not None and now - authorised_at <= authorisation
         last = CandidateRow(
