@@ -88,11 +88,12 @@ def window(start: dict[str, Any], end: dict[str, Any]) -> dict[str, Any]:
     cores = {name: round(100 * (end["cores"][name][0] - start["cores"][name][0])
                          / max(1, end["cores"][name][1] - start["cores"][name][1]), 1)
              for name in end["cores"]}
-    per = max(answers, 1)
+    per = answers or None  # no answer in the window: no per-answer figure
     return {"seconds": round(seconds, 2), "answers": answers,
             "answers_per_second": round(answers / seconds, 1) if seconds else 0.0,
             "app_cpu_ms": round(app_ms), "pg_cpu_ms": round(pg_ms),
-            "app_ms_per_answer": round(app_ms / per, 3), "pg_ms_per_answer": round(pg_ms / per, 3),
+            "app_ms_per_answer": round(app_ms / per, 3) if per else None,
+            "pg_ms_per_answer": round(pg_ms / per, 3) if per else None,
             "app_cores_busy": round(app_ms / 1000 / seconds, 2) if seconds else 0.0,
             "pg_cores_busy": round(pg_ms / 1000 / seconds, 2) if seconds else 0.0,
             "core_busy_percent": cores}

@@ -56,8 +56,19 @@ def exactly_once(database_url: str, session_ids: list[int], directory: Path,
             "reports": ledger["reports"], "examples": {"lost": lost[:5], "unsent": unsent[:5]}}
 
 
+def read_failures(csv_prefix: Path | None) -> list[tuple[int, str]]:
+    """Locust's failures file: (occurrences, "METHOD name: error"), so a summary says why."""
+    path = Path(f"{csv_prefix}_failures.csv")
+    if csv_prefix is None or not path.exists():
+        return []
+    with path.open() as f:
+        return [(int(row["Occurrences"]), f"{row['Method']} {row['Name']}: {row['Error']}")
+                for row in csv.DictReader(f)]
+
+
 def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
-                 stats: list[dict[str, Any]], check: dict[str, Any]) -> str:
+                 stats: list[dict[str, Any]], check: dict[str, Any],
+                 csv_prefix: Path | None = None) -> str:
     lines = [f"## {name}", ""]
     c = params["compression"]
     lines.append(
@@ -66,7 +77,10 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
         f"candidates ({params['proctors'] * c:,.0f} proctors); {params['workers']} app "
         f"worker process(es) on CPU {params['app_cpus']}, Locust on CPU {params['locust_cpus']}.")
     lines.append("")
-    if window:
+    if window and window["answers"] == 0:
+        lines.append(f"- measurement window: {window['seconds']} s, but no answer was stored in "
+                     "it: no per-answer figure (lengthen --hold or lower --compression)")
+    elif window:
         lines += [
             f"- measurement window: {window['seconds']} s (after ramp + settle)",
             f"- **answer cycles sustained: {window['answers_per_second']}/s** "
@@ -81,6 +95,7 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
         lines.append("- no measurement window (not on PostgreSQL, or the run was cut short)")
     failures = sum(r["failures"] for r in stats if r["name"] != "Aggregated")
     lines.append(f"- failures: **{failures}**")
+    lines += [f"  - {n} × {message}" for n, message in read_failures(csv_prefix)]
     verdict = "OK" if check.get("ok") else "FAILED"
     lines.append(
         f"- exactly-once: **{verdict}** — {check.get('acknowledged', 0)} answers acknowledged, "

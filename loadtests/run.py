@@ -155,7 +155,7 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
               "workers": args.workers, "app_cpus": args.app_cpus or "any",
               "locust_cpus": args.locust_cpus or "any", "seed_seconds": manifest["seconds"]}
     text_ = report.format_phase(f"{name} ({args.workers} app worker(s))", params, window,
-                                stats, check)
+                                stats, check, out / prefix)
     print(text_, flush=True)
     return {"params": params, "window": window, "stats": stats,
             "check": {k: v for k, v in check.items() if k != "examples"}, "text": text_}

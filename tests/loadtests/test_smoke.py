@@ -37,7 +37,7 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
         url = f"sqlite:///{tmp_path / 'smoke.sqlite3'}"
     out = tmp_path / "loadtest"
     command = [sys.executable, "-m", "loadtests.run", "--database-url", url, "--phases", "fixed",
-               "--candidates", "6", "--compression", "2000", "--ramp", "2", "--hold", "12",
+               "--candidates", "6", "--compression", "600", "--ramp", "2", "--hold", "12",
                "--settle", "1", "--port", str(free_port()), "--master-port", str(free_port()),
                "--app-cpus", "", "--locust-cpus", "", "--out", str(out)]
     env = {**os.environ, "LOADTEST_FORCE_INCIDENTS": "1"}
@@ -52,5 +52,6 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
     assert sum(s["failures"] for s in stats) == 0
     names = {s["name"] for s in stats}
     assert {"answer", "answer cycle", "live list", "authorise resume", "report problem"} <= names
-    if url.startswith("postgresql"):
-        assert phase["window"]["app_ms_per_answer"] > 0
+    if url.startswith("postgresql"):  # the tests run into the measurement window
+        window = phase["window"]
+        assert window["answers"] > 0 and window["app_ms_per_answer"] > 0

@@ -97,3 +97,19 @@ def test_the_last_htmx_answer_returns_the_end_fragment(
     course = exam.course(flow.candidate)
     assert course.state == "ended" and course.end_screen_seen_at is not None
     assert len(exam.answers(flow.candidate)) == 32
+
+
+def test_skipping_the_last_question_with_htmx_returns_the_end_fragment(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    exam, flow = _started(client, app, db_engine, clock)
+    for _ in range(31):
+        clock.advance(seconds=60)
+        flow.page = flow.answer_current(headers=HTMX, follow_redirects=False)
+    last = flow.served_id()
+    page = client.post("/candidat/test/passer", data={"served": str(last)}, headers=HTMX,
+                       follow_redirects=False)
+    assert page.status_code == 200
+    assert page.text.lstrip().startswith("<title>Test terminé – Passation</title>")
+    course = exam.course(flow.candidate)
+    assert course.state == "ended" and course.end_screen_seen_at is not None
+    assert [a.result for a in exam.answers(flow.candidate)][-1] == "skipped"

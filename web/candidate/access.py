@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import select
 from starlette.responses import Response
 
@@ -116,7 +117,12 @@ def current_course_view(ctx: Ctx) -> tuple[CourseData, CourseView]:
 
 def _load_course(ctx: Ctx, course_id: int) -> Course | None:
     """The course by primary key, on every test request: a plain-column SELECT made into a
-    session-attached Course without the ORM's per-query overhead (the hot path)."""
+    session-attached Course without the ORM's per-query overhead (the hot path).
+
+    A request that already holds the course (skipping the last question, then showing the
+    end screen) gets that instance, re-read: a second one cannot join the same session."""
+    if ctx.db.identity_map.get(identity_key(Course, course_id)) is not None:
+        return ctx.db.get(Course, course_id, populate_existing=True)
     row = ctx.db.execute(_COURSE_BY_ID, {"id": course_id}).first()
     if row is None:
         return None
