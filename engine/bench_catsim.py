@@ -71,7 +71,7 @@ def time_catsim(bank: ItemBank, thetas: np.ndarray, length: int) -> float:
             total += _clock() - t0
             steps += 1
             administered.append(int(i))  # type: ignore[arg-type]
-            responses.append(bool(rng.random() < _p(theta, bank.a[i], bank.b[i])))
+            responses.append(bool(rng.random() < _p(theta, float(bank.a[i]), float(bank.b[i]))))
     return total / steps / 1e6
 
 

@@ -62,6 +62,16 @@ class EngineConfig:
     exposure_price: dict[str, float] = field(default_factory=dict)
     exposure_price_accessible: dict[str, float] = field(default_factory=dict)
     randomesque_weights: tuple[float, ...] = (0.51, 0.25, 0.12, 0.07, 0.05)
+    # Temperature τ of a per-course random preference: selection maximises
+    # information − λ_i + τ·g_i, g_i standard Gumbel drawn once per course from its seed
+    # (a softmax choice among near-equal items). It makes exposure a smooth function of
+    # the prices, so they can be fitted on the production engine. 0 = off.
+    exposure_noise: float = 0.0
+    # What "information" selection maximises: "point" = Fisher information at the EAP;
+    # "posterior" = its expectation over the posterior (early, when θ is uncertain, a
+    # sharply peaked high-a item is worth less than its peak: with exposure prices this
+    # keeps the contested items for candidates whose θ is known).
+    information: str = "point"
 
     # Scoring.
     score_bounds: tuple[float, ...] = DEFAULT_SCORE_BOUNDS
@@ -79,6 +89,8 @@ class EngineConfig:
             raise ValueError("score_bounds must increase")
         if self.exposure_method not in EXPOSURE_METHODS:
             raise ValueError(f"exposure_method must be one of {EXPOSURE_METHODS}")
+        if self.information not in ("point", "posterior"):
+            raise ValueError("information must be 'point' or 'posterior'")
         if self.grid_points < 3 or self.grid_max <= self.grid_min or self.prior_sd <= 0:
             raise ValueError("bad EAP grid or prior")
         for bounds in (self.competence_level_default, *self.competence_level_bounds.values()):

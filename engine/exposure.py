@@ -77,6 +77,40 @@ def fit_prices(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, c
     return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
 
 
+def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
+                         cap: float, examinees: int, iterations: int, step: float, seed: int,
+                         log=print) -> dict[str, float]:
+    """Refine the prices on the production engine: the same subgradient steps as
+    ``fit_prices``, with each item's exposure measured by simulating ``next_step`` itself
+    (estimated θ, randomised start, the course's random preference) instead of the
+    idealised assignment — which under-prices the items every candidate wants while θ is
+    still uncertain. The per-course preference (``exposure_noise``) makes exposure a smooth
+    function of λ, so the iterates settle; the result is the average of the last half."""
+    key = "exposure_price_accessible" if accessible_only else "exposure_price"
+    lam = np.zeros(len(bank))
+    for item_id, value in getattr(config, key).items():
+        lam[bank.index_of(item_id)] = value
+    mean, kept = np.zeros(len(bank)), 0
+    for it in range(iterations):
+        table = {bank.ids[i]: float(lam[i]) for i in np.flatnonzero(lam > 1e-6)}
+        trial = config.with_changes(exposure_method="eligibility", **{key: table})
+        thetas = np.random.default_rng((seed, 50 + it, int(accessible_only))).normal(
+            config.prior_mean, config.prior_sd, examinees)
+        run = simulate(bank, thetas, trial, accessible_only=accessible_only,
+                       seed=seed * 1000 + 500 + it)
+        e = exposure_counts(run.items, len(bank)) / examinees
+        s = run.summary
+        log(f"  {s['population']:>15} price step {it + 1:2d}: max exposure "
+            f"{s['max_exposure']:.3f}  items over the ceiling "
+            f"{int((e > config.exposure_target).sum())}  mean SE {s['mean_se']:.4f}")
+        lam = np.maximum(0.0, lam + step / np.sqrt(1.0 + it) * (e - cap))
+        if it >= iterations // 2:
+            mean += lam
+            kept += 1
+    mean /= max(kept, 1)
+    return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
+
+
 def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
                          examinees: int, iterations: int, margin: float, seed: int,
                          log=print) -> dict[str, float]:
@@ -109,8 +143,8 @@ def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_onl
 
 def calibrate(bank: ItemBank, config: EngineConfig, *, examinees: int = 2000,
               iterations: int = 10, margin: float = 0.03, seed: int = 7,
-              price_cap: float | None = 0.18, version: str | None = None,
-              log=print) -> EngineConfig:
+              price_cap: float | None = 0.18, price_steps: int = 0, price_step: float = 0.3,
+              version: str | None = None, log=print) -> EngineConfig:
     tables: dict[str, dict[str, float]] = {}
     for accessible_only in (False, True):
         suffix = "_accessible" if accessible_only else ""
@@ -119,6 +153,12 @@ def calibrate(bank: ItemBank, config: EngineConfig, *, examinees: int = 2000,
                                 seed=seed)
             config = config.with_changes(**{"exposure_price" + suffix: prices})
             log(f"  prices{suffix or ' (all)'}: {len(prices)} items priced")
+            if price_steps:
+                prices = fit_prices_on_engine(
+                    bank, config, accessible_only=accessible_only, cap=price_cap,
+                    examinees=examinees, iterations=price_steps, step=price_step, seed=seed,
+                    log=log)
+                config = config.with_changes(**{"exposure_price" + suffix: prices})
         tables["exposure" + suffix] = calibrate_population(
             bank, config, accessible_only=accessible_only, examinees=examinees,
             iterations=iterations, margin=margin, seed=seed, log=log)
@@ -142,15 +182,27 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--price-cap", type=float, default=0.18,
                    help="exposure the prices aim at (idealised assignment)")
     p.add_argument("--no-prices", action="store_true", help="eligibility alone")
+    p.add_argument("--price-steps", type=int, default=0,
+                   help="then refine the prices by this many simulations of the engine")
+    p.add_argument("--price-step", type=float, default=0.3, help="their first step size")
+    p.add_argument("--noise", type=float,
+                   help="temperature of the per-course preference (exposure_noise)")
+    p.add_argument("--information", choices=["point", "posterior"],
+                   help="what selection maximises (default: the base configuration's)")
     args = p.parse_args(argv)
 
     bank = ItemBank.from_csv(args.bank) if args.bank else reference_bank()
     config = load_config(args.base_config) if args.base_config else DEFAULT_CONFIG
     if args.target:
         config = config.with_changes(exposure_target=args.target)
+    if args.noise is not None:
+        config = config.with_changes(exposure_noise=args.noise)
+    if args.information:
+        config = config.with_changes(information=args.information)
     result = calibrate(bank, config, examinees=args.examinees, iterations=args.iterations,
                        margin=args.margin, seed=args.seed, version=args.version,
                        price_cap=None if args.no_prices else args.price_cap,
+                       price_steps=args.price_steps, price_step=args.price_step,
                        log=lambda m: print(m, file=sys.stderr))
     Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
     check = [simulate(bank, np.random.default_rng((args.seed, 99)).normal(0, 1, 1000), result,

@@ -85,8 +85,8 @@ def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
             raise ValueError(f"unknown result {result!r} for item {s.item_id}")
         at_bank = i is not None and (s.a is None or s.a == bank_a[i]) and (
             s.b is None or s.b == bank_b[i])
-        if at_bank:
-            rows.append(i + n if ok else i)  # type: ignore[operator]
+        if at_bank and i is not None:  # (at_bank implies it; said again for the type checker)
+            rows.append(i + n if ok else i)
         elif i is None and (s.a is None or s.b is None):
             raise KeyError(s.item_id)
         else:

@@ -135,6 +135,7 @@ def score_course(
     theta, se = estimate_state(parse(scored, bank), derived(bank, config))
     computed = score_from_theta(theta, config)
 
+    reason: str | None
     if ended_by == "fraud":
         status, reason = "rejected", "fraud"
     elif answered < config.min_answers:

@@ -34,10 +34,11 @@ from . import irt
 from .bank import ItemBank
 from .config import EngineConfig
 from .history import CourseState, Served, parse
-from .rand import item_table, item_uniforms16, uniform
+from .rand import item_table, item_uniforms16, mix64, uniform
 
 _START_STREAM = 1
 _RANDOMESQUE_STREAM = 2
+_NOISE_STREAM = 0x6A09E667F3BCC909  # per-course preferences: independent of eligibility
 _CACHE_LIMIT = 32
 
 
@@ -65,11 +66,17 @@ class _Derived:
             False: self._threshold(bank, config.exposure),
             True: self._threshold(bank, config.exposure_accessible),
         }
-        uses_table = config.exposure_method == "eligibility" and any(
-            t is not None for t in self.threshold.values()
-        )
-        self.table = _bank_table(bank) if uses_table else None
         priced = config.exposure_method == "eligibility"  # prices belong to that method
+        # Information of every item at every grid node (grid × items), for the posterior
+        # expectation; float32 like the point table.
+        self.node_info = (irt.information(self.nodes[:, None], bank.a, bank.b).astype(np.float32)
+                          if config.information == "posterior" else None)
+        # Gumbel quantiles of the 16-bit uniforms: g = −log(−log u), one gather per step.
+        self.gumbel = (np.float32(config.exposure_noise) * _gumbel_lut()
+                       if priced and config.exposure_noise > 0 else None)
+        uses_table = priced and (self.gumbel is not None or any(
+            t is not None for t in self.threshold.values()))
+        self.table = _bank_table(bank) if uses_table else None
         self.price = {False: _prices(bank, config.exposure_price) if priced else None,
                       True: _prices(bank, config.exposure_price_accessible) if priced else None}
 
@@ -96,6 +103,11 @@ def _prices(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
         if i is not None:
             price[i] = max(value, 0.0)
     return price
+
+
+def _gumbel_lut() -> np.ndarray:
+    u = (np.arange(65536, dtype=np.float64) + 0.5) / 65536.0
+    return (-np.log(-np.log(u))).astype(np.float32)
 
 
 def _bank_table(bank: ItemBank) -> np.ndarray:
@@ -128,11 +140,24 @@ def derived(bank: ItemBank, config: EngineConfig) -> _Derived:
     return d
 
 
-def estimate_state(state: CourseState, d: _Derived) -> tuple[float, float]:
+def log_posterior(state: CourseState, d: _Derived) -> np.ndarray:
     logpost = d.loglik[state.rows + d.prior_row].sum(axis=0)
     if state.a.size:
         logpost += irt.loglik(state.a, state.b, state.correct, d.nodes)
-    return irt.moments_of(logpost, d.powers)
+    return logpost
+
+
+def estimate_state(state: CourseState, d: _Derived) -> tuple[float, float]:
+    return irt.moments_of(log_posterior(state, d), d.powers)
+
+
+def expected_information(logpost: np.ndarray, node_info: np.ndarray) -> np.ndarray:
+    """Each item's information averaged over the posterior; nodes of negligible weight
+    (< 10⁻⁴ of the mode) are left out, which keeps it to ~20 rows once θ is known."""
+    w = np.exp(logpost - logpost.max())
+    keep = np.flatnonzero(w > 1e-4)
+    w = w[keep]
+    return (w / w.sum()).astype(np.float32) @ node_info[keep]
 
 
 def estimate(
@@ -182,11 +207,17 @@ def rule_mask(
 
 
 def most_informative(mask: np.ndarray, theta: float, bank: ItemBank,
-                     price: np.ndarray | None = None) -> int:
-    """The allowed item of highest information − λ_i (λ: the exposure prices, if any)."""
-    info = information_table(bank).at(theta)
+                     price: np.ndarray | None = None, bonus: np.ndarray | None = None,
+                     info: np.ndarray | None = None) -> int:
+    """The allowed item of highest information − λ_i + bonus_i (λ: the exposure prices,
+    bonus: the course's random preference; each if any). `info`: the items' information
+    if already computed (posterior expectation), else at `theta`."""
+    if info is None:
+        info = information_table(bank).at(theta)
     if price is not None:
         info = info - price
+    if bonus is not None:
+        info = info + bonus
     return int(np.argmax(np.where(mask, info, -np.inf)))
 
 
@@ -205,7 +236,8 @@ def next_step(
     """
     state = parse(history, bank)
     d = derived(bank, config)
-    theta, se = estimate_state(state, d)
+    logpost = log_posterior(state, d)
+    theta, se = irt.moments_of(logpost, d.powers)
     if state.counted_total >= config.length:
         return Step(None, theta, se)
     mask = rule_mask(state, bank, config, accessible_only)
@@ -229,7 +261,14 @@ def next_step(
     elif config.exposure_method == "randomesque":
         i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + len(history)))
     else:
-        i = most_informative(mask, at, bank, d.price[accessible_only])
+        bonus = info = None
+        if d.gumbel is not None and d.table is not None:
+            bonus = d.gumbel[item_uniforms16(d.table, mix64(seed ^ _NOISE_STREAM))]
+        if d.node_info is not None:
+            if not state.answered:  # the prior, centred on the random start
+                logpost = irt.log_prior(d.nodes, at, config.prior_sd)
+            info = expected_information(logpost, d.node_info)
+        i = most_informative(mask, at, bank, d.price[accessible_only], bonus, info)
     return Step(bank.ids[i], theta, se)
 
 

@@ -81,9 +81,11 @@ class Person(FastHttpUser):
         self.headers: dict[str, str] = {}
 
     def call(self, method: str, path: str, name: str, *, body: str | None = None,
-             htmx: bool = False, expect: tuple[int, ...] = (200,)) -> tuple[int, str, str]:
+             htmx: bool = False, expect: tuple[int, ...] = (200,),
+             extra: dict[str, str] | None = None) -> tuple[int, str, str]:
         """(status, body, redirect location); unexpected statuses count as failures."""
-        headers = {**self.headers, **(HTMX if htmx else {}), **(FORM if body is not None else {})}
+        headers = {**self.headers, **(HTMX if htmx else {}), **(FORM if body is not None else {}),
+                   **(extra or {})}
         with self.client.request(method, path, name=name, data=body, headers=headers,
                                  allow_redirects=False, catch_response=True) as response:
             status = response.status_code or 0
@@ -245,13 +247,20 @@ class ProctorUser(Person):
         self.call("GET", "/surveillant", "proctor login page")
         self.call("POST", "/surveillant", "proctor login", expect=(303,),
                   body=f"session={self.session['id']}&password={self.session['password']}")
-        self.call("GET", self.base, "live page")
+        _, page, _ = self.call("GET", self.base, "live page")
+        self.version = parse_live_list(page).version
 
     @task
     def watch(self) -> None:
+        """A poll (hx-trigger every 5 s) sends back the version of the list on screen, as
+        proctor.js does: 204 while it is current (htmx swaps nothing, nothing new to act on)."""
         think(5)
-        _, page, _ = self.call("GET", self.base, "live list", htmx=True)
+        status, page, _ = self.call("GET", self.base, "live list", htmx=True, expect=(200, 204),
+                                    extra={"X-Live-Version": self.version})
+        if status != 200:
+            return
         live = parse_live_list(page)
+        self.version = live.version
         for candidate_id in live.unconfirmed:
             self.act(f"{self.base}/candidats/{candidate_id}/presence", "confirm presence")
         for candidate_id in live.resume_requests:
@@ -264,7 +273,8 @@ class ProctorUser(Person):
         """A button in the list: hx-post, 303, and htmx fetches the list again."""
         status, _, _ = self.call("POST", path, name, body="", htmx=True, expect=(303,))
         if status == 303:
-            self.call("GET", self.base, "live list", htmx=True)
+            _, page, _ = self.call("GET", self.base, "live list after action", htmx=True)
+            self.version = parse_live_list(page).version
 
 
 class RampThenHold(LoadTestShape):

@@ -25,6 +25,7 @@ _QUESTION_NO = re.compile(r'id="progress-label">[^<]*?(\d+) / (\d+)<')
 
 _ROW = re.compile(r'<tr id="candidat-(\d+)">(.*?)</tr>', re.S)
 _ALERT = re.compile(r'/alertes/(\d+)/valider"')
+_VERSION = re.compile(r'data-live-version="([^"]*)"')
 
 
 @dataclass
@@ -64,6 +65,7 @@ class LiveList:
     resume_requests: list[int]  # candidate ids
     unconfirmed: list[int]  # candidate ids whose presence is not confirmed
     alerts: list[int]  # pending alert ids
+    version: str  # data-live-version: sent back by the next poll (X-Live-Version), as proctor.js
 
 
 def parse_live_list(page: str) -> LiveList:
@@ -75,7 +77,8 @@ def parse_live_list(page: str) -> LiveList:
             unconfirmed.append(int(candidate_id))
     # Each alert appears twice (action= and hx-post=): keep the order, drop the repeat.
     alerts = list(dict.fromkeys(int(a) for a in _ALERT.findall(page)))
-    return LiveList(resume, unconfirmed, alerts)
+    version = _VERSION.search(page)
+    return LiveList(resume, unconfirmed, alerts, version.group(1) if version else "")
 
 
 def client_address(session_index: int) -> str:

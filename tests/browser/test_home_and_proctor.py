@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -106,3 +109,25 @@ def test_live_list_refresh_keeps_the_keyboard_focus(open_page: OpenPage, exam: S
     expect(button).to_be_focused()
     proctor.page.keyboard.press("Enter")
     expect(proctor.row(lea)).to_contain_text("Présence confirmée, peut commencer")
+
+
+def test_live_list_counts_the_time_left_down_between_polls(open_page: OpenPage, exam: SessionData,
+                                                           live_server: LiveServer) -> None:
+    hugo = exam.candidates[1]
+    assert live_server.engine is not None
+    # 105 min × 1.33 for Hugo's extra time = 139 min 39 s: 4 min 39 s left.
+    start_course(live_server.engine, exam.id, hugo.id, utcnow() - dt.timedelta(minutes=135),
+                 item_id=ITEM)
+    proctor = ProctorDesk(open_page(), exam)
+    proctor.sign_in()
+    cell = proctor.row(hugo).locator("[data-time-left]")
+    shown = cell.text_content() or ""
+    assert re.fullmatch(r"4 min \d\d s", shown), shown
+    # Nothing changed: the poll gets a 204 and swaps nothing, the page counts down by itself.
+    with proctor.page.expect_response(
+            lambda r: r.url.endswith(f"/surveillant/session/{exam.id}")
+            and r.request.headers.get("x-live-version") is not None, timeout=10_000) as poll:
+        expect(cell).not_to_have_text(shown)
+    assert poll.value.status == 204
+    expect(cell).to_have_text(re.compile(r"^4 min \d\d s$"))
+    assert_accessible(proctor.page, "proctor-countdown")

@@ -154,3 +154,34 @@ def test_exposure_prices_steer_selection_and_belong_to_eligibility(bank):
     # "none" compares against plain maximum information: prices are ignored
     free = priced.with_changes(exposure_method="none")
     assert next_step([], bank, free, accessible_only=False, seed=1).item_id == best
+
+
+def test_the_course_preference_is_seeded_and_spreads_the_choice(bank):
+    plain = DEFAULT_CONFIG.with_changes(start_spread=0.0)
+    best = next_step([], bank, plain, accessible_only=False, seed=1).item_id
+    # without noise (and no eligibility table) every course gets the same first item
+    assert {next_step([], bank, plain, accessible_only=False, seed=s).item_id
+            for s in range(50)} == {best}
+    noisy = plain.with_changes(exposure_noise=0.3)  # large: the best item here stands out
+    firsts = [next_step([], bank, noisy, accessible_only=False, seed=s).item_id
+              for s in range(200)]
+    assert len(set(firsts)) >= 3 and best in firsts
+    assert run_test(bank, noisy, seed=7) == run_test(bank, noisy, seed=7)
+    # the preference belongs to the eligibility method: "none" stays plain max information
+    free = noisy.with_changes(exposure_method="none")
+    assert {next_step([], bank, free, accessible_only=False, seed=s).item_id
+            for s in range(50)} == {best}
+
+
+def test_posterior_information_follows_the_rules_and_the_estimate(bank):
+    config = DEFAULT_CONFIG.with_changes(information="posterior")
+    for accessible_only in (False, True):
+        history = run_test(bank, config, seed=2, accessible_only=accessible_only, theta=1.5)
+        idx = [bank.index_of(s.item_id) for s in history]
+        assert len(idx) == 32 == len({bank.tube[i] for i in idx})
+        assert Counter(competences_of(history, bank)) == dict.fromkeys(bank.competences, 2)
+        # a strong candidate is served harder items as the test goes on
+        assert np.mean(bank.b[idx[16:]]) > np.mean(bank.b[idx[:8]]) - 0.5
+        assert np.mean(bank.b[idx[16:]]) > 0.5
+    with pytest.raises(ValueError, match="information"):
+        DEFAULT_CONFIG.with_changes(information="fisher")

@@ -65,3 +65,19 @@ def test_exposure_cli_writes_a_loadable_config(tmp_path, small, capsys):
     assert config.exposure and set(config.exposure) <= set(small.ids)
     assert config.exposure_price and set(config.exposure_price) <= set(small.ids)
     assert "wrote" in capsys.readouterr().out
+
+
+def test_prices_refined_on_the_engine_lower_the_exposure_they_aim_at(bank):
+    from engine.config import DEFAULT_CONFIG
+    config = DEFAULT_CONFIG.with_changes(exposure_noise=0.01)
+    start = exposure_cli.fit_prices(bank, config, accessible_only=False, cap=0.17)
+    config = config.with_changes(exposure_price=start)
+    thetas = reference_thetas(200, seed=97)
+    before = simulate(bank, thetas, config, seed=6).summary["max_exposure"]
+    refined = exposure_cli.fit_prices_on_engine(
+        bank, config, accessible_only=False, cap=0.17, examinees=200, iterations=4, step=0.3,
+        seed=3, log=lambda _: None)
+    assert set(refined) <= set(bank.ids) and all(v > 0 for v in refined.values())
+    after = simulate(bank, thetas, config.with_changes(exposure_price=refined),
+                     seed=6).summary["max_exposure"]
+    assert after < before - 0.1  # the idealised prices leave the first items over-exposed

@@ -1,12 +1,12 @@
 """The test itself: the current question, answering, skipping, reporting a problem.
 
-Hot path: POST /candidat/test/repondre (one SELECT of the course with its served items and
-answers, then on PostgreSQL one statement inserting the answer and the next item, both in
-autocommit: two round trips). Without JavaScript → 303 → GET /candidat/test (the same SELECT,
-render: one round trip); with htmx the POST answers that next question itself (status 200,
-the SELECT again and the render): one request per answer cycle instead of two. The GET writes
-only when the proctor has withdrawn the current item (a replacement is served) or the time is
-up, in a transaction on `ctx.db`.
+Hot path: POST /candidat/test/repondre and /candidat/test/passer (one SELECT of the course with
+its served items and answers, then on PostgreSQL one statement inserting the answer and the next
+item and returning that item, both in autocommit: two round trips). Without JavaScript → 303 →
+GET /candidat/test (the same SELECT, render: one round trip); with htmx the POST answers that
+next question itself (status 200, rendered from the view the write returned): one request per
+answer cycle instead of two. The GET writes only when the proctor has withdrawn the current item
+(a replacement is served) or the time is up, in a transaction on `ctx.db`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from web.candidate import question_frame
 from web.candidate.access import current_course, current_course_view, handles_leave
 from web.candidate.end import show_end
 from web.candidate.item_markup import item_markup
 from web.candidate.messages import check_message
-from web.course.answering import Invalid, Refused, submit
+from web.course.answering import Invalid, Refused, Submitted, submit
 from web.course.incidents import record_focus_out, report_problem
 from web.course.lifecycle import end_course
 from web.course.serving import serve_replacement
@@ -109,8 +110,14 @@ def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, ent
         **item_markup(ctx.state, ctx.lang, entry.item_id, item, text, error=error,
                       submitted=form),
     }
-    return ctx.render("candidate/question.html", context, partial="candidate/_question.html",
-                      status=status, no_store=True)
+
+    def render() -> Response:
+        return ctx.render("candidate/question.html", context,
+                          partial="candidate/_question.html", status=status, no_store=True)
+
+    if ctx.htmx and not error and form is None:  # the hot path: from a cached frame
+        return question_frame.fragment(ctx, context, status, render)
+    return render()
 
 
 @endpoint
@@ -127,16 +134,19 @@ def _current_question(ctx: Ctx) -> Response:
     return render_question(ctx, course, *found)
 
 
-def _after_submit(ctx: Ctx, outcome: str) -> Response:
+def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Response:
     """Without JavaScript: 303 to the next page (POST/redirect/GET, so reloading does not
     resend). With htmx the form's XHR would follow that 303 with a GET at once and swap in its
-    fragment: answer that fragment directly instead, read again after the write so it is
-    exactly what the GET would show (a resubmitted identical answer gets the current
-    question, as the redirect did)."""
+    fragment: answer that fragment directly instead, exactly what the GET would show — from
+    the view the write returned (the course is unchanged by it), else read again (a
+    resubmitted identical answer gets the current question, as the redirect did)."""
+    outcome = submitted.outcome
     if not ctx.htmx:
         return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
     if outcome != "ended":
-        course, view = current_course_view(ctx)
+        view = submitted.view
+        if view is None:
+            course, view = current_course_view(ctx)
         found = _ensure_current(ctx, course, view)
         if not isinstance(found, Response):
             return render_question(ctx, course, *found)
@@ -150,14 +160,14 @@ def answer(ctx: Ctx) -> Response:
     course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
     try:
-        outcome = submit(ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
-                         ctx.state.content, ctx.now, autocommit=ctx.conn)
+        submitted = submit(lambda: ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
+                           ctx.state.content, ctx.now, autocommit=ctx.conn)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     except Invalid as invalid:
         return render_question(ctx, course, view, invalid.entry, error=check_message(invalid.error),
                                status=422, form=ctx.form_dict())
-    return _after_submit(ctx, outcome)
+    return _after_submit(ctx, course, submitted)
 
 
 @endpoint
@@ -177,15 +187,14 @@ def skip_confirm(ctx: Ctx) -> Response:
 @endpoint
 @handles_leave
 def skip(ctx: Ctx) -> Response:
-    course = current_course(ctx)
+    course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
-    view = load_view(ctx.db, course.id)
     try:
-        outcome = submit(ctx.db, course, view, served_id, None, ctx.lang, ctx.state.content,
-                         ctx.now)
+        submitted = submit(lambda: ctx.db, course, view, served_id, None, ctx.lang,
+                           ctx.state.content, ctx.now, autocommit=ctx.conn)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
-    return _after_submit(ctx, outcome)
+    return _after_submit(ctx, course, submitted)
 
 
 @endpoint

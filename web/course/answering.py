@@ -4,13 +4,16 @@ together with the next served item.
 Idempotency: the database's unique constraint on Answer.served_item_id is the guard. The same
 answer sent twice (double click, retry after a network error) changes nothing and gets the same
 redirect; a different answer to an already answered item is refused.
+
+On PostgreSQL's fast path the statement returns the next served item, so the caller gets the
+course's view after the write without reading it again (`Submitted.view`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
@@ -45,9 +48,10 @@ _ANSWER_AND_NEXT = text(
     " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
     " focused_out_at, withdrawn)"
     " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
-    " false FROM stored")
+    " false FROM stored"
+    " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
+    " withdrawn")  # an Entry's columns up to `withdrawn`, as web.course.state reads them
 _STORED = select(_answer.c.value, _answer.c.result)
-
 
 
 def not_current() -> str:
@@ -76,23 +80,33 @@ class Invalid(Exception):
 Outcome = Literal["stored", "duplicate", "ended"]
 
 
-def submit(db: Session, course: Course | CourseData, view: CourseView, served_id: int,
-           form: dict[str, list[str]] | None, lang: str, loaded: LoadedContent,
-           now: dt.datetime, *, autocommit: Connection | None = None) -> Outcome:
+class Submitted(NamedTuple):
+    outcome: Outcome
+    # The view after the write, when the write returned it (PostgreSQL's fast path): exactly
+    # what web.course.state would read back — the answered item with its answer, then the
+    # next one, unanswered and without an alert (just inserted). None: read it again.
+    view: CourseView | None = None
+
+
+def submit(session: Callable[[], Session], course: Course | CourseData, view: CourseView,
+           served_id: int, form: dict[str, list[str]] | None, lang: str, loaded: LoadedContent,
+           now: dt.datetime, *, autocommit: Connection | None = None) -> Submitted:
     """Store the answer to `served_id` (a skip when `form` is None) and serve the next item.
 
     Commits. Raises Refused (4xx, nothing stored) or Invalid (422, nothing stored).
+    `session()`: the request's ORM session, asked for only by the paths that need a
+    transaction (opening one costs, and the hot path does without).
     `autocommit`: a connection in autocommit mode; on PostgreSQL the answer and the next item
     are then written by one statement on it (the hot path).
     """
     if course.state != COURSE_STARTED:
-        return "ended"
+        return Submitted("ended")
     entry = view.get(served_id)
     if entry is None:
         raise Refused(409, not_current())
     item = loaded.bank.items.get(entry.item_id)
     if entry.answered:
-        return _resubmission(entry, item, form, lang)
+        return Submitted(_resubmission(entry, item, form, lang))
     if entry.withdrawn:
         raise Refused(409, _("Cette question a été retirée : une autre question vous est "
                                   "proposée."))
@@ -102,9 +116,10 @@ def submit(db: Session, course: Course | CourseData, view: CourseView, served_id
         raise Refused(409, _("Votre signalement est en attente de réponse du surveillant : "
                                   "vous ne pouvez pas répondre à cette question pour l'instant."))
     if is_overdue(course, now):
+        db = session()
         end_course(db, course, END_TIME_EXPIRED, now)
         db.commit()
-        return "ended"
+        return Submitted("ended")
     if item is None:  # retired from the bank since it was served: cannot be checked
         raise Refused(409, not_current())
     value, result = _judge(course, entry, item, form, lang, now)
@@ -114,29 +129,33 @@ def submit(db: Session, course: Course | CourseData, view: CourseView, served_id
         "value": value, "result": result,
         "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
         "focused_out": entry.focused_out_at is not None, "answered_at": now}
-    answered = [replace(e, result=result) if e.id == entry.id else e for e in view.entries]
-    history = CourseView(tuple(answered)).history()
+    answered = tuple(e._replace(value=value, result=result) if e.id == entry.id else e
+                     for e in view.entries)
+    history = CourseView(answered).history()
     if autocommit is not None and autocommit.dialect.name == "postgresql":
         chosen = next_item(course, history, loaded)
         if chosen is not None:  # the last answer ends the course: the transaction below
             try:
-                fast_execute(autocommit, _ANSWER_AND_NEXT, {
+                [served] = fast_execute(autocommit, _ANSWER_AND_NEXT, {
                     **stored_answer, "position": view.next_position,
-                    "next_item_id": chosen[0], "a": chosen[1], "b": chosen[2]}, fetch=False)
+                    "next_item_id": chosen[0], "a": chosen[1], "b": chosen[2]})
             except IntegrityError as conflict:
                 autocommit.rollback()
-                return _already_answered(autocommit, conflict, entry, item, form, lang)
-            return "stored"
+                return Submitted(_already_answered(autocommit, conflict, entry, item, form,
+                                                   lang))
+            return Submitted("stored", CourseView((*answered, Entry(*served, None, None,
+                                                                    False))))
+    db = session()
     try:
         db.execute(_INSERT, stored_answer)
     except IntegrityError as conflict:
         # Another tab or a retried request answered first: compare with what it stored.
         db.rollback()
-        return _already_answered(db, conflict, entry, item, form, lang)
+        return Submitted(_already_answered(db, conflict, entry, item, form, lang))
     if serve_next(db, course, history, view.next_position, loaded, now) is None:
         end_course(db, course, END_COMPLETED, now)
     db.commit()
-    return "stored"
+    return Submitted("stored")
 
 
 def _already_answered(db: Session | Connection, conflict: IntegrityError, entry: Entry,
@@ -147,7 +166,7 @@ def _already_answered(db: Session | Connection, conflict: IntegrityError, entry:
     stored = db.execute(_STORED.where(_answer.c.served_item_id == entry.id)).first()
     if stored is None:
         raise conflict
-    return _resubmission(replace(entry, value=stored.value, result=stored.result), item,
+    return _resubmission(entry._replace(value=stored.value, result=stored.result), item,
                          form, lang)
 
 

@@ -61,21 +61,23 @@ def sign_in(ctx: Ctx, exam: ExamSession) -> None:
     ctx.session["proctor_key"] = password_fingerprint(exam.proctor_password)
 
 
+def forbidden() -> HTTPException:
+    return HTTPException(403, N_("Connectez-vous à l'espace surveillant de cette session."))
+
+
+def signed_in_to(cookie: dict, session_id: int, password: str | None) -> bool:
+    """Whether this cookie signed in to that session, whose proctor password is `password`
+    (None: no such session). The live list reads the password with its rows."""
+    return (cookie.get("proctor_session_id") == session_id and password is not None
+            and hmac.compare_digest(cookie.get("proctor_key", ""), password_fingerprint(password)))
+
+
 def require_proctor(ctx: Ctx, session_id: int, db: Session | Connection | None = None) -> Any:
     """The session this proctor signed in to (a row read like an ExamSession), or 403 for any
-    other one. `db`: where to read (default ctx.db; the live list reads on ctx.conn)."""
-    exam = _signed_in_session(ctx.db if db is None else db, ctx.session, session_id)
-    if exam is None:
-        raise HTTPException(403, N_("Connectez-vous à l'espace surveillant de cette session."))
-    return exam
-
-
-def _signed_in_session(db: Session | Connection, cookie: dict, session_id: int) -> Any:
-    """The exam_session row (its columns as attributes), or None."""
-    if cookie.get("proctor_session_id") != session_id:
-        return None
-    exam = db.execute(_EXAM_BY_ID, {"id": session_id}).first()
-    if exam is None or not hmac.compare_digest(
-            cookie.get("proctor_key", ""), password_fingerprint(exam.proctor_password)):
-        return None
+    other one. `db`: where to read (default ctx.db; the live page reads on ctx.conn)."""
+    if ctx.session.get("proctor_session_id") != session_id:
+        raise forbidden()
+    exam = (ctx.db if db is None else db).execute(_EXAM_BY_ID, {"id": session_id}).first()
+    if not signed_in_to(ctx.session, session_id, exam.proctor_password if exam else None):
+        raise forbidden()
     return exam

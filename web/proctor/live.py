@@ -1,34 +1,34 @@
-"""What the proctor's live list shows: one SELECT for a whole session, rows rendered once.
+"""What the proctor's live list shows: one SELECT for a whole session, and its version.
 
 Every proctor re-reads the list every 5 s, so it is as large a load as the candidates' answers
-(loadtests/README.md). Two things keep it cheap:
+(loadtests/README.md). What keeps it cheap:
 
-- one Core query of plain columns (candidates, their course, the answer count, pending alerts),
-  no ORM objects;
-- each row's HTML is rendered by `proctor/_live_row.html` only when something it shows changes
-  (state, answers, alerts, names…) and kept per process; only the remaining time, which changes
-  on every poll, is put in at each request. The output is the same as rendering every row.
+- one Core query of plain columns (the session's proctor password for the sign-in check, its
+  candidates, their course, the answer count, pending alerts), no ORM objects, straight
+  through psycopg (web.db.fast_execute);
+- a version of what the list shows, the time left excepted (it is sent as a number that
+  web/static/js/proctor.js counts down): a poll that sends back the version it shows gets a
+  204 (no body, nothing swapped) while nothing changed;
+- each row's HTML rendered only when something it shows changes (web.proctor.render).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import threading
-from collections import OrderedDict
+import functools
+import hashlib
+import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
-from markupsafe import Markup
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from web.db import fast_execute
 from web.i18n import N_
-from web.models import Answer, Candidate, Course, LiveAlert, ServedItem
+from web.models import Answer, Candidate, Course, ExamSession, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED, course_deadline
 from web.templating import format_duration
 
@@ -38,15 +38,7 @@ END_REASON_LABELS = {
     "ended_by_proctor": N_("Arrêté par le surveillant"),
     "ended_by_finalisation": N_("Arrêté à la finalisation"),
 }
-ROW_TEMPLATE = "proctor/_live_row.html"
-# Rendered rows kept per process (least recently used dropped first): ~2.5 kB each, so about
-# 50 MB at most; a dropped row only costs one row render (~30 µs) when it is shown again.
-ROW_CACHE_SIZE = 20_000
-# Where the values that change on every poll (time left) or every answer (question n) go in a
-# cached row: a running row is re-rendered only when its state, alerts… change.
-_SLOT = re.compile("\x00(remaining|question_n)\x00")
-_SLOTS = {"remaining": "\x00remaining\x00", "question_n": "\x00question_n\x00"}
-
+_exam = ExamSession.__table__  # type: ignore[attr-defined]
 _cand = Candidate.__table__  # type: ignore[attr-defined]
 _course = Course.__table__  # type: ignore[attr-defined]
 _answer = Answer.__table__  # type: ignore[attr-defined]
@@ -55,21 +47,24 @@ _served = ServedItem.__table__  # type: ignore[attr-defined]
 
 _answered = (select(func.count()).select_from(_answer)
              .where(_answer.c.course_id == _course.c.id).scalar_subquery())
-# Constant statement with a bound parameter: its cache key is computed once per process.
-# A candidate with k pending alerts comes back as k rows (alerts are rare), in alert order.
+# Constant statement with a bound parameter: compiled once per process. From the session, so
+# that its password comes back even without candidates (one row of NULLs then). A candidate
+# with k pending alerts comes back as k rows (alerts are rare), in alert order.
 _QUERY = (
-    select(_cand.c.id, _cand.c.last_name, _cand.c.first_name, _cand.c.birth_date,
+    select(_exam.c.proctor_password,
+           _cand.c.id, _cand.c.last_name, _cand.c.first_name, _cand.c.birth_date,
            _cand.c.extra_time_percent, _cand.c.accessibility, _cand.c.authorised_at,
            _course.c.id, _course.c.state, _course.c.end_reason, _course.c.resume_requested_at,
            _course.c.started_at, _course.c.duration_minutes, _course.c.extra_time_percent,
            _course.c.granted_minutes, _answered, _alert.c.id, _served.c.position)
     .select_from(
-        _cand.outerjoin(_course, _course.c.candidate_id == _cand.c.id)
+        _exam.outerjoin(_cand, _cand.c.session_id == _exam.c.id)
+        .outerjoin(_course, _course.c.candidate_id == _cand.c.id)
         .outerjoin(_alert, and_(_alert.c.course_id == _course.c.id,
                                 _alert.c.session_id == bindparam("session_id"),
                                 _alert.c.status == "pending"))
         .outerjoin(_served, _served.c.id == _alert.c.served_item_id))
-    .where(_cand.c.session_id == bindparam("session_id"))
+    .where(_exam.c.id == bindparam("session_id"))
     .order_by(_cand.c.last_name, _cand.c.first_name, _cand.c.id, _alert.c.id)
 )
 
@@ -80,7 +75,7 @@ class PendingAlert:
     position: int | None  # question number the problem was reported on
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateRow:
     """One candidate of the list; `id`, names… are the candidate's (the template's `c`)."""
 
@@ -98,7 +93,7 @@ class CandidateRow:
     granted_minutes: int
     alerts: tuple[PendingAlert, ...]
     remaining_seconds: int
-    html: Markup = Markup("")
+    html: str = ""  # set by web.proctor.render
 
     @property
     def end_reason_label(self) -> str:
@@ -118,6 +113,7 @@ class CandidateRow:
 
     def slots(self) -> dict[str, str]:
         return {"remaining": format_duration(self.remaining_seconds),
+                "remaining_s": str(self.remaining_seconds),
                 "question_n": str(min(self.answered + 1, self.length))}
 
 
@@ -135,67 +131,68 @@ def _rows(db: Session | Connection, session_id: int) -> Sequence[Sequence[Any]]:
     return db.execute(_QUERY, {"session_id": session_id}).all()
 
 
-def session_rows(db: Session | Connection, session_id: int, now: dt.datetime, *, length: int,
-                 authorisation: dt.timedelta) -> list[CandidateRow]:
-    rows: list[CandidateRow] = []
-    last: CandidateRow | None = None
-    for (cid, last_name, first_name, birth, extra, access, authorised_at, course_id, course_state,
-         end_reason, resume_at, started_at, duration, course_extra, granted, answered, alert_id,
-         position) in _rows(db, session_id):
-        if last is not None and last.id == cid:  # another pending alert of the same candidate
-            last.alerts += (PendingAlert(alert_id, position),)
-            continue
-        remaining = 0
-        if course_id is not None:
-            deadline = course_deadline(started_at, duration, course_extra, granted or 0)
-            remaining = max(0, int((deadline - now).total_seconds()))
-        authorised = authorised_at is not None and now - authorised_at <= authorisation
-        last = CandidateRow(
-            id=cid, last_name=last_name, first_name=first_name, birth_date=birth,
-            extra_time_percent=extra, accessibility=access,
-            state=_state(authorised, course_state, resume_at is not None),
-            has_course=course_id is not None, answered=answered if course_id is not None else 0,
-            length=length, end_reason=end_reason, granted_minutes=granted or 0,
-            alerts=(PendingAlert(alert_id, position),) if alert_id is not None else (),
-            remaining_seconds=remaining)
-        rows.append(last)
-    return rows
+class LiveList:
+    """A session's list as read: its version straight from the query's rows (a poll answered
+    with a 204 needs nothing more), the rows to show built on first use."""
+
+    def __init__(self, result: Sequence[Sequence[Any]], now: dt.datetime, *, length: int,
+                 authorisation: dt.timedelta) -> None:
+        self.result = result
+        self.now = now
+        self.length = length
+        self.authorisation = authorisation
+        # The session's proctor password, for the sign-in check; None: no such session.
+        self.password: str | None = result[0][0] if result else None
+
+    def version(self, *parts: str) -> str:
+        """A digest of what the list shows, the time left excepted (the start of the test
+        instead, which fixes the deadline with the durations), and `parts` (language, template
+        stamp): equal versions, equal lists. The same in every process (not hash(), which is
+        salted per process), so any worker can answer a poll with a 204. marshal format 2 (no
+        back-references, so equal values give equal bytes) of plain values: a few times
+        cheaper than repr() of the rows."""
+        authorised_since = self.now - self.authorisation  # a presence confirmed since then
+        # r: _QUERY's columns, in the order `rows` below unpacks them.
+        shown = [(r[1], r[2], r[3], r[4] and r[4].toordinal(), r[5], r[6],
+                  r[7] is not None and r[7] >= authorised_since, r[8], r[9], r[10],
+                  r[11] is not None, r[12] and r[12].isoformat(), r[13], r[14], r[15], r[16],
+                  r[17], r[18])
+                 for r in self.result]
+        data = marshal.dumps((parts, self.length, shown), 2)
+        return hashlib.blake2b(data, digest_size=9).hexdigest()
+
+    @functools.cached_property
+    def rows(self) -> list[CandidateRow]:
+        rows: list[CandidateRow] = []
+        last: CandidateRow | None = None
+        now, length = self.now, self.length
+        authorised_since = now - self.authorisation
+        for (_, cid, last_name, first_name, birth, extra, access, authorised_at, course_id,
+             course_state, end_reason, resume_at, started_at, duration, course_extra, granted,
+             answered, alert_id, position) in self.result:
+            if cid is None:  # a session without candidates
+                break
+            if last is not None and last.id == cid:  # another pending alert of this candidate
+                last.alerts += (PendingAlert(alert_id, position),)
+                continue
+            remaining = 0
+            if course_id is not None:
+                deadline = course_deadline(started_at, duration, course_extra, granted or 0)
+                remaining = max(0, int((deadline - now).total_seconds()))
+            last = CandidateRow(
+                id=cid, last_name=last_name, first_name=first_name, birth_date=birth,
+                extra_time_percent=extra, accessibility=access,
+                state=_state(authorised_at is not None and authorised_at >= authorised_since,
+                             course_state, resume_at is not None),
+                has_course=course_id is not None,
+                answered=answered if course_id is not None else 0, length=length,
+                end_reason=end_reason, granted_minutes=granted or 0,
+                alerts=(PendingAlert(alert_id, position),) if alert_id is not None else (),
+                remaining_seconds=remaining)
+            rows.append(last)
+        return rows
 
 
-class RowCache:
-    """Rendered rows split around their slots, per template, language, session, candidate."""
-
-    def __init__(self, size: int = ROW_CACHE_SIZE) -> None:
-        self.size = size
-        self.rows: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
-        self.lock = threading.Lock()  # requests run in the thread pool
-
-    def render(self, env: jinja2.Environment, lang: str, exam_id: int,
-               rows: list[CandidateRow]) -> None:
-        """Set `row.html` on each row."""
-        # The template object is part of the key: an edited template (auto-reload in
-        # development) is a new object, so no stale row is ever served.
-        template = env.get_template(ROW_TEMPLATE)
-        for row in rows:
-            slot = (id(template), lang, exam_id, row.id)
-            key = row.key()
-            with self.lock:
-                cached = self.rows.get(slot)
-                if cached is not None and cached[0] == key:
-                    self.rows.move_to_end(slot)
-            if cached is None or cached[0] != key:
-                html = template.render(row=row, exam_id=exam_id, **_SLOTS)
-                cached = (key, _SLOT.split(html))  # literal, slot name, literal, …
-                with self.lock:
-                    self.rows[slot] = cached
-                    if len(self.rows) > self.size:
-                        self.rows.popitem(last=False)
-            # Safe markup: the literals come from the autoescaped template, the slot values
-            # are digits and unit words (format_duration, str(int)).
-            parts = cached[1]
-            if len(parts) == 1:
-                row.html = Markup(parts[0])  # noqa: S704
-            else:
-                values = row.slots()
-                row.html = Markup("".join(values[part] if i % 2 else part  # noqa: S704
-                                          for i, part in enumerate(parts)))
+def live_list(db: Session | Connection, session_id: int, now: dt.datetime, *, length: int,
+              authorisation: dt.timedelta) -> LiveList:
+    return LiveList(_rows(db, session_id), now, length=length, authorisation=authorisation)

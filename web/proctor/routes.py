@@ -2,6 +2,8 @@
 
 The live list refreshes itself by htmx polling every 5 s (Pix's cadence); without JavaScript the
 same page has a refresh button. Every action is a real form: POST, then 303 back to the list.
+A poll sends back the version of the list it shows (header X-Live-Version, set by
+web/static/js/proctor.js) and gets a 204, nothing to swap, while that list has not changed.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from web.handler import Ctx, endpoint
+from web.htmx import vary_on_htmx
 from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.proctor import actions
-from web.proctor.auth import attempt_login, require_proctor, sign_in
-from web.proctor.live import RowCache, session_rows
+from web.proctor.auth import attempt_login, forbidden, require_proctor, sign_in, signed_in_to
+from web.proctor.live import live_list
+from web.proctor.render import ListRenderer
 
 
 def _session_url(session_id: int) -> str:
@@ -50,42 +54,39 @@ def logout(ctx: Ctx) -> Response:
     return ctx.redirect("/surveillant")
 
 
-_rows_html = RowCache()  # per process: rendered rows only depend on the bank-free row data
-
-
-def _live_context(ctx: Ctx, session_id: int) -> dict:
-    # Read-only, polled by every proctor: two SELECTs on the autocommit connection (no
-    # BEGIN/ROLLBACK round trips).
-    exam = require_proctor(ctx, session_id, ctx.conn)
-    settings = ctx.state.settings
-    rows = session_rows(
-        ctx.conn,
-        session_id,
-        ctx.now,
-        length=ctx.state.content.config.length,
-        authorisation=dt.timedelta(minutes=settings.authorisation_minutes),
-    )
-    _rows_html.render(ctx.state.templates.env, ctx.lang, session_id, rows)
-    flash = ctx.session.pop("proctor_flash", None)
-    pending = sum(len(r.alerts) for r in rows)
-    return {
-        "exam": exam,
-        "rows": rows,
-        "flash": flash,
-        "pending_alerts": pending,
-        "end_reasons": actions.END_REASONS,
-    }
+# Per process: rendered rows and list frames only depend on the bank-free row data.
+_renderer = ListRenderer()
 
 
 @endpoint
 def live(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
-    return ctx.render(
-        "proctor/session.html",
-        _live_context(ctx, session_id),
-        partial="proctor/_live.html",
-        no_store=True,
-    )
+    if ctx.session.get("proctor_session_id") != session_id:
+        raise forbidden()
+    # Read-only, polled by every proctor: one SELECT on the autocommit connection (no
+    # BEGIN/ROLLBACK round trips), which also brings the password for the sign-in check.
+    settings = ctx.state.settings
+    listing = live_list(ctx.conn, session_id, ctx.now, length=ctx.state.content.config.length,
+                        authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
+    if not signed_in_to(ctx.session, session_id, listing.password):
+        raise forbidden()
+    env = ctx.state.templates.env
+    version = listing.version(ctx.lang, _renderer.stamp(env))
+    flash = ctx.session.pop("proctor_flash", None)
+    if ctx.htmx:
+        if flash is None and ctx.request.headers.get("x-live-version") == version:
+            response = Response(status_code=204)
+        else:
+            response = HTMLResponse(_renderer.render(env, ctx.lang, session_id, listing.rows,
+                                                     version=version, flash=flash))
+        response = vary_on_htmx(response, no_store=True)
+        response.headers["vary"] += ", X-Live-Version"
+        return response
+    exam = require_proctor(ctx, session_id, ctx.conn)  # the page's header (page loads only)
+    live_html = _renderer.render(env, ctx.lang, session_id, listing.rows, version=version,
+                                 flash=flash)
+    return ctx.render("proctor/session.html", {"exam": exam, "live_html": live_html},
+                      no_store=True)
 
 
 def _action(fn):  # noqa: ANN001, ANN202 - decorator for the POST actions below
