@@ -13,7 +13,8 @@ time, so a busy shared machine does not skew it) per request type:
   whole answer cycle; 303 before that change) and `GET question` (htmx fragment, what a
   reload or the 303's GET costs);
 - `GET live list` (htmx fragment, 20 rows of running tests), first with changes in between
-  (answers stored since the previous poll), then `unchanged` (two polls in a row).
+  (answers stored since the previous poll), then `unchanged` (two polls in a row): without
+  the list's version (a 200 with the whole list) and with it, as proctor.js sends it (204).
 
 PostgreSQL's own CPU is not included (another process): see the load test for it.
 """
@@ -36,7 +37,7 @@ from urllib.parse import urlencode
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from loadtests.pages import parse_question
+from loadtests.pages import parse_live_list, parse_question
 from loadtests.run import ADMIN_URL, recreate_database
 from loadtests.seed import seed
 from web.app import create_app
@@ -152,10 +153,10 @@ class Meter:
     def report(self) -> str:
         """Mean over all requests, and the median and minimum of the per-round means: on a
         shared machine, the minimum is the least disturbed figure."""
-        lines = [f"{'request':<28}{'n':>7}{'mean':>9}{'median':>9}{'min':>9}   CPU ms/request"]
+        lines = [f"{'request':<40}{'n':>7}{'mean':>9}{'median':>9}{'min':>9}   CPU ms/request"]
         for name in self.cpu:
             rounds = sorted(self.rounds[name]) or [0.0]
-            lines.append(f"{name:<28}{self.count[name]:>7}"
+            lines.append(f"{name:<40}{self.count[name]:>7}"
                          f"{1000 * self.cpu[name] / self.count[name]:>9.3f}"
                          f"{rounds[len(rounds) // 2]:>9.3f}{rounds[0]:>9.3f}")
         return "\n".join(lines)
@@ -211,10 +212,18 @@ async def run(sessions: int, rounds: int, warmup: int, profile: str = "") -> Met
             status, _, page = await meter.timed("GET live list (changed)", watcher.request(
                 "GET", live_path, headers=HTMX))
             assert status == 200 and page.count('<tr id="candidat-') == 20, status
+            version = parse_live_list(page).version
             for _ in range(10):
-                status, _, _ = await meter.timed("GET live list (unchanged)", watcher.request(
-                    "GET", live_path, headers=HTMX))
-                assert status in (200, 204), status
+                # Without JavaScript's X-Live-Version (a plain refresh): the whole list, 200.
+                status, _, _ = await meter.timed("GET live list (unchanged, no version)",
+                                                 watcher.request("GET", live_path, headers=HTMX))
+                assert status == 200, status
+                # proctor.js sends the version on screen back: 204 while it is current.
+                status, _, _ = await meter.timed("GET live list (unchanged → 204)",
+                                                 watcher.request("GET", live_path, headers=[
+                                                     *HTMX, (b"x-live-version",
+                                                             version.encode())]))
+                assert status == 204, status
             meter.end_round()
     app.state.engine.dispose()
     return meter

@@ -97,7 +97,8 @@ def make_course(db_engine: Engine, bank: engine.ItemBank, config_version: str, s
                         state=COURSE_STARTED if running else COURSE_ENDED,
                         end_reason=None if running else end_reason,
                         ended_at=None if running else now,
-                        end_screen_seen_at=now if end_screen else None)
+                        end_screen_seen_at=now if end_screen else None,
+                        answered_count=sum(r is not None for r in results))
         db.add(course)
         db.flush()
         for position, result in enumerate(results + [None] * unanswered, start=1):

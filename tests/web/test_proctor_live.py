@@ -15,7 +15,7 @@ from tests.web.factories import make_session, report_problem, start_course
 from tests.web.test_proctor import Proctor
 from web import i18n
 from web.db import session_scope
-from web.models import Answer
+from web.models import Answer, Course
 from web.proctor.live import CandidateRow, PendingAlert
 from web.proctor.render import FRAME_TEMPLATE, ROW_TEMPLATE, ListRenderer
 from web.templating import format_duration
@@ -62,6 +62,8 @@ def answer(db_engine, course_id: int, served_id: int, now: dt.datetime) -> None:
     with session_scope(db_engine) as db:
         db.add(Answer(course_id=course_id, served_item_id=served_id, item_id="demo-item",
                       value="1", result="ok", answered_at=now))
+        course = db.get(Course, course_id)
+        course.answered_count += 1  # as the app's answer statement does
         db.commit()
 
 

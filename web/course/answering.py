@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -44,7 +44,9 @@ _ANSWER_AND_NEXT = text(
     " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
     " focused_out, answered_at)"
     " VALUES (:course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
-    " :focused_out, :answered_at) RETURNING id)"
+    " :focused_out, :answered_at) RETURNING course_id),"
+    " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
+    " WHERE id = (SELECT course_id FROM stored))"
     " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
     " focused_out_at, withdrawn)"
     " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
@@ -52,6 +54,9 @@ _ANSWER_AND_NEXT = text(
     " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
     " withdrawn")  # an Entry's columns up to `withdrawn`, as web.course.state reads them
 _STORED = select(_answer.c.value, _answer.c.result)
+_course = Course.__table__  # type: ignore[attr-defined]
+_COUNT = (update(_course).where(_course.c.id == bindparam("course_id"))
+          .values(answered_count=_course.c.answered_count + 1))
 
 
 def not_current() -> str:
@@ -152,6 +157,7 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         # Another tab or a retried request answered first: compare with what it stored.
         db.rollback()
         return Submitted(_already_answered(db, conflict, entry, item, form, lang))
+    db.execute(_COUNT, {"course_id": course.id})
     if serve_next(db, course, history, view.next_position, loaded, now) is None:
         end_course(db, course, END_COMPLETED, now)
     db.commit()

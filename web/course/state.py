@@ -80,6 +80,7 @@ class CourseData:
     resume_requested_at: dt.datetime | None
     resume_authorised_at: dt.datetime | None
     end_screen_seen_at: dt.datetime | None
+    answered_count: int
 
     @property
     def deadline(self) -> dt.datetime:

@@ -51,6 +51,10 @@ class Course(SQLModel, table=True):
     resume_requested_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
     resume_authorised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
     end_screen_seen_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    # Answers stored so far, kept by the statement that stores each answer: the proctor's list
+    # polls it for every candidate every 5 s, and counting the answer rows instead read ~32
+    # scattered heap pages per candidate (most of PostgreSQL's CPU under load).
+    answered_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     @property
     def deadline(self) -> dt.datetime:

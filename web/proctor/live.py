@@ -22,13 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from web.db import fast_execute
 from web.i18n import N_
-from web.models import Answer, Candidate, Course, ExamSession, LiveAlert, ServedItem
+from web.models import Candidate, Course, ExamSession, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED, course_deadline
 from web.templating import format_duration
 
@@ -41,12 +41,9 @@ END_REASON_LABELS = {
 _exam = ExamSession.__table__  # type: ignore[attr-defined]
 _cand = Candidate.__table__  # type: ignore[attr-defined]
 _course = Course.__table__  # type: ignore[attr-defined]
-_answer = Answer.__table__  # type: ignore[attr-defined]
 _alert = LiveAlert.__table__  # type: ignore[attr-defined]
 _served = ServedItem.__table__  # type: ignore[attr-defined]
 
-_answered = (select(func.count()).select_from(_answer)
-             .where(_answer.c.course_id == _course.c.id).scalar_subquery())
 # Constant statement with a bound parameter: compiled once per process. From the session, so
 # that its password comes back even without candidates (one row of NULLs then). A candidate
 # with k pending alerts comes back as k rows (alerts are rare), in alert order.
@@ -56,7 +53,7 @@ _QUERY = (
            _cand.c.extra_time_percent, _cand.c.accessibility, _cand.c.authorised_at,
            _course.c.id, _course.c.state, _course.c.end_reason, _course.c.resume_requested_at,
            _course.c.started_at, _course.c.duration_minutes, _course.c.extra_time_percent,
-           _course.c.granted_minutes, _answered, _alert.c.id, _served.c.position)
+           _course.c.granted_minutes, _course.c.answered_count, _alert.c.id, _served.c.position)
     .select_from(
         _exam.outerjoin(_cand, _cand.c.session_id == _exam.c.id)
         .outerjoin(_course, _course.c.candidate_id == _cand.c.id)
