@@ -41,7 +41,7 @@ lint: install
 	$(VENV)/bin/ruff check web engine content loadtests tests
 
 typecheck: install
-	$(VENV)/bin/mypy web engine content
+	$(VENV)/bin/mypy web engine content loadtests
 
 # Load test on PostgreSQL (127.0.0.1:5432): WORKERS app processes, Locust distributed, a capacity
 # phase then a phase at 70 % of it; reports and summary in var/loadtest/. See loadtests/README.md.

@@ -132,14 +132,14 @@ class Meter:
         self.profiler = cProfile.Profile(time.process_time) if profile else None
 
     async def timed(self, name: str, call: Any) -> Any:
-        profiling = self.profiler is not None and name == self.profile
-        if profiling:
-            self.profiler.enable()
+        profiler = self.profiler if name == self.profile else None
+        if profiler is not None:
+            profiler.enable()
         start = time.process_time()
         result = await call
         self.cpu[name] += time.process_time() - start
-        if profiling:
-            self.profiler.disable()
+        if profiler is not None:
+            profiler.disable()
         self.count[name] += 1
         return result
 

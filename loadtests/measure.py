@@ -70,10 +70,11 @@ def snapshot(app_pids: list[int], database_url: str) -> dict[str, Any]:
         pg_pids = [row[0] for row in conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
             "(datname = current_database() OR backend_type <> 'client backend')")]
-        answers = conn.execute("SELECT count(*) FROM answer").fetchone()[0]  # type: ignore[index]
-        pg = {pid: cpu_ticks(pid) for pid in pg_pids}
+        row = conn.execute("SELECT count(*) FROM answer").fetchone()
+        answers = row[0] if row else 0
+        pg: dict[int | str, int | None] = {pid: cpu_ticks(pid) for pid in pg_pids}
         # Backends that exit are reaped by the postmaster: their CPU lands in its cutime+cstime.
-        pg["reaped"] = _reaped_ticks()  # type: ignore[index]
+        pg["reaped"] = _reaped_ticks()
     return {"time": time.time(), "answers": answers, "cores": core_times(),
             "app": {str(pid): cpu_ticks(pid) for pid in app_pids},
             "pg": {str(pid): ticks for pid, ticks in pg.items() if ticks is not None}}

@@ -24,8 +24,8 @@ def hit(db: Session, key: str, *, limit: int, window: dt.timedelta, now: dt.date
     table = RateLimitHit.__table__  # type: ignore[attr-defined]
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     expired = table.c.window_start < now - window
-    stmt = insert(table).values(key=key, window_start=now, count=1)
-    stmt = stmt.on_conflict_do_update(
+    values = insert(table).values(key=key, window_start=now, count=1)
+    stmt = values.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
             "count": case((expired, 1), else_=table.c.count + 1),

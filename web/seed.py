@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from web.clock import utcnow
 from web.db import make_engine, session_scope
-from web.models import Candidate, Centre, ExamSession
+from web.models import Candidate, Centre, ExamSession, pk
 from web.settings import Settings
 
 DEMO_CENTRE = "Collège de démonstration"
@@ -43,7 +43,7 @@ def seed_demo(settings: Settings) -> dict[str, object]:
         session = db.exec(select(ExamSession).where(ExamSession.centre_id == centre.id)).first()
         if session is None:
             session = ExamSession(
-                centre_id=centre.id,
+                centre_id=pk(centre),
                 date=now.date(),
                 start_time=dt.time(9, 0),
                 room="Salle 12",
@@ -59,7 +59,7 @@ def seed_demo(settings: Settings) -> dict[str, object]:
             for last, first, born, extra, adjusted in DEMO_CANDIDATES:
                 db.add(
                     Candidate(
-                        session_id=session.id,
+                        session_id=pk(session),
                         last_name=last,
                         first_name=first,
                         birth_date=born,
@@ -72,7 +72,7 @@ def seed_demo(settings: Settings) -> dict[str, object]:
         db.commit()
         _seed_centre_admin(db, centre.id, settings, now)
         candidates = db.exec(select(Candidate).where(Candidate.session_id == session.id)).all()
-        info = {
+        info: dict[str, object] = {
             "centre": centre.name,
             "session": session.id,
             "access_code": session.access_code,

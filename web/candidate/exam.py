@@ -37,7 +37,7 @@ from web.course.timing import (
 )
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
-from web.models import Course
+from web.models import Course, pk
 from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
 
 POLL_STOP = 286  # htmx stops polling on this status
@@ -68,7 +68,7 @@ def _ensure_current(ctx: Ctx, course: Course | CourseData,
     if course.state != COURSE_STARTED:
         return ctx.redirect("/candidat/fin")
     if view is None:
-        view = load_view(ctx.db, course.id)
+        view = load_view(ctx.db, pk(course))
     current = view.current
     if current is None or current.withdrawn:
         try:
@@ -79,7 +79,7 @@ def _ensure_current(ctx: Ctx, course: Course | CourseData,
             ctx.db.rollback()
         if course.state != COURSE_STARTED:
             return ctx.redirect("/candidat/fin")
-        view = load_view(ctx.db, course.id)
+        view = load_view(ctx.db, pk(course))
         current = view.current
         if current is None or current.withdrawn:
             raise HTTPException(409, _("La question suivante n'a pas pu être préparée. "
@@ -205,7 +205,7 @@ def report(ctx: Ctx) -> Response:
     if course.state != COURSE_STARTED:
         return ctx.redirect("/candidat/fin")
     try:
-        report_problem(ctx.db, course, load_view(ctx.db, course.id), served_id, ctx.now)
+        report_problem(ctx.db, course, load_view(ctx.db, pk(course)), served_id, ctx.now)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     return ctx.redirect("/candidat/test")
@@ -218,7 +218,7 @@ def status(ctx: Ctx) -> Response:
     course = current_course(ctx)
     served_id = _served_id(ctx, ctx.request.query_params.get("served", ""))
     if course.state == COURSE_STARTED and not is_overdue(course, ctx.now):
-        current = load_view(ctx.db, course.id).current
+        current = load_view(ctx.db, pk(course)).current
         if (current is not None and current.id == served_id and current.pending
                 and not current.withdrawn):
             return Response(status_code=204, headers={"cache-control": "no-store"})
@@ -240,5 +240,5 @@ def focus_out(ctx: Ctx) -> Response:
     course = current_course(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
     if course.state == COURSE_STARTED:
-        record_focus_out(ctx.db, course, load_view(ctx.db, course.id), served_id, ctx.now)
+        record_focus_out(ctx.db, course, load_view(ctx.db, pk(course)), served_id, ctx.now)
     return Response(status_code=204, headers={"cache-control": "no-store"})

@@ -42,7 +42,7 @@ def item_markup(state: Any, lang: str, item_id: str, item: content.Item,
     loaded = state.content
     cache = getattr(state, "item_markup", None)
     if cache is None or cache[0] is not loaded:
-        cache = (loaded, {})
+        cache = (loaded, dict[tuple[str, str], tuple[Markup, Markup]]())
         state.item_markup = cache
     key = (item_id, lang)
     found = cache[1].get(key)

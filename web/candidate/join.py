@@ -29,7 +29,7 @@ from web.course.serving import new_token, restart_item_timer, start_course
 from web.course.state import load_view
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
-from web.models import Candidate, Course, ExamSession
+from web.models import Candidate, Course, ExamSession, pk
 from web.models.course import COURSE_STARTED
 
 
@@ -169,9 +169,9 @@ def _resume(ctx: Ctx, course: Course) -> Response:
     course.resume_requested_at = None
     course.resume_authorised_at = None
     ctx.db.add(course)
-    current = load_view(ctx.db, course.id).current
+    current = load_view(ctx.db, pk(course)).current
     if current is not None:
-        restart_item_timer(ctx.db, course.id, current.id, ctx.now)
+        restart_item_timer(ctx.db, pk(course), current.id, ctx.now)
     ctx.db.commit()
     set_course(ctx, course)
     return ctx.redirect("/candidat/test")
@@ -218,9 +218,9 @@ def rules_submit(ctx: Ctx) -> Response:
         else:
             set_course(ctx, course)
             return ctx.redirect("/candidat/test")
-    course = course_of(ctx, candidate)
-    own = course is not None and course.client_token == state["nonce"]
-    if course is not None and own and course.state == COURSE_STARTED:
-        set_course(ctx, course)  # this browser's own double submission
+    existing = course_of(ctx, candidate)
+    own = existing is not None and existing.client_token == state["nonce"]
+    if existing is not None and own and existing.state == COURSE_STARTED:
+        set_course(ctx, existing)  # this browser's own double submission
         return ctx.redirect("/candidat/test")
     return enter(ctx, candidate)

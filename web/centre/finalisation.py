@@ -25,6 +25,7 @@ from web.models import (
     ExamSession,
     IncidentReport,
     SessionReport,
+    pk,
 )
 from web.models.course import COURSE_STARTED, END_BY_FINALISATION
 from web.models.finalisation import INCIDENT_CATEGORIES, UNFINISHED_REASONS
@@ -110,16 +111,16 @@ def finalise(db: Session, session: ExamSession, people: list[Participant], form:
                          .values(finalised_at=now))
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise HTTPException(409, _("Cette session a déjà été finalisée."))
-    db.add(SessionReport(session_id=session.id, finalised_by_id=staff_id,
+    db.add(SessionReport(session_id=pk(session), finalised_by_id=staff_id,
                          global_comment=form.comment, created_at=now))
     fraud = set(db.exec(select(IncidentReport.candidate_id).where(
         IncidentReport.session_id == session.id, IncidentReport.category == "fraud")).all())
     for person in people:
-        course, cid = person.course, person.candidate.id
+        course, cid = person.course, pk(person.candidate)
         if course.state == COURSE_STARTED:
             end_course(db, course, END_BY_FINALISATION, now)
-        reason = None if person.finished else form.reasons[cid]  # type: ignore[index]
-        db.add(CandidateReport(session_id=session.id, candidate_id=cid, unfinished_reason=reason,
+        reason = None if person.finished else form.reasons[cid]
+        db.add(CandidateReport(session_id=pk(session), candidate_id=cid, unfinished_reason=reason,
                                end_screen_seen=cid in form.end_screen))
         length = content.config_for(course.config_version).length
         ended_by = results.ended_by_for(course, person.answered, reason, cid in fraud, length)

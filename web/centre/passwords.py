@@ -14,15 +14,16 @@ OWASP's floor (m=19 MiB, t=2) is the next step down. Endpoints run in the thread
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from web.i18n import gettext_ as _
 
-PRODUCTION = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
+PRODUCTION: dict[str, Any] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
 # Tests only (Settings.extra["password_hashing"] = "fast"): the same algorithm, cheap parameters.
-FAST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+FAST: dict[str, Any] = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # a multi-megabyte "password" would only waste hashing time

@@ -19,7 +19,7 @@ import engine
 from web.content_state import LoadedContent
 from web.course.history import course_history
 from web.i18n import gettext_ as _
-from web.models import Answer, Candidate, CertificationResult, Course, ServedItem
+from web.models import Answer, Candidate, CertificationResult, Course, ServedItem, pk
 from web.models.course import END_COMPLETED
 
 
@@ -70,7 +70,7 @@ def score(db: Session, course: Course, ended_by: str,
 def store(db: Session, course: Course, ended_by: str, result: engine.CourseResult,
           now: dt.datetime) -> CertificationResult:
     row = CertificationResult(
-        course_id=course.id, session_id=course.session_id, candidate_id=course.candidate_id,
+        course_id=pk(course), session_id=course.session_id, candidate_id=course.candidate_id,
         status=result.status, score=result.score, level=result.level,
         competence_levels=json.dumps(result.competence_levels, sort_keys=True),
         answered=result.answered, lowered=result.lowered, reason=result.reason,
@@ -97,7 +97,7 @@ def session_rows(db: Session, session_id: int) -> list[dict[str, object]]:
                          .order_by(col(Candidate.last_name), col(Candidate.first_name))).all()
     stored = {r.candidate_id: r for r in db.exec(
         select(CertificationResult).where(CertificationResult.session_id == session_id)).all()}
-    rows = []
+    rows: list[dict[str, object]] = []
     for candidate in candidates:
         result = stored.get(candidate.id)  # type: ignore[arg-type]
         rows.append({"candidate": candidate, "result": result,

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
 from web.i18n import gettext_ as _
-from web.models import Candidate, Course, ExamSession
+from web.models import Candidate, Course, ExamSession, pk
 
 CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
 CODE_DIGITS = "2346789"
@@ -121,7 +121,7 @@ def list_for_centre(db: Session, centre_id: int) -> list[dict[str, object]]:
                           .group_by(col(Candidate.session_id))).all()) if ids else {}
     with_course = set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
                               .distinct()).all()) if ids else set()
-    return [{"session": s, "candidates": counts.get(s.id, 0),
+    return [{"session": s, "candidates": counts.get(pk(s), 0),
              "status": status_of(s, s.id in with_course)} for s in sessions]
 
 

@@ -148,8 +148,8 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
                 autocommit.rollback()
                 return Submitted(_already_answered(autocommit, conflict, entry, item, form,
                                                    lang))
-            return Submitted("stored", CourseView((*answered, Entry(*served, None, None,
-                                                                    False))))
+            following = Entry._make((*served, None, None, False))  # unanswered, not pending
+            return Submitted("stored", CourseView((*answered, following)))
     db = session()
     try:
         db.execute(_INSERT, stored_answer)

@@ -17,7 +17,7 @@ from sqlmodel import Session
 import engine
 from web.content_state import LoadedContent
 from web.course.state import CourseData, CourseView
-from web.models import Candidate, Course, ServedItem
+from web.models import Candidate, Course, ServedItem, pk
 
 _served = ServedItem.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_served)  # constant statement: its cache key is computed once
@@ -35,7 +35,7 @@ def start_course(db: Session, candidate: Candidate, content: LoadedContent, now:
     """
     config = content.config
     course = Course(
-        candidate_id=candidate.id, session_id=candidate.session_id, started_at=now,
+        candidate_id=pk(candidate), session_id=candidate.session_id, started_at=now,
         duration_minutes=config.duration_minutes,
         extra_time_percent=candidate.extra_time_percent, accessibility=candidate.accessibility,
         config_version=config.version, seed=secrets.randbits(63), client_token=client_token,

@@ -11,6 +11,15 @@ from web.models.finalisation import (
 from web.models.ratelimit import RateLimitHit
 from web.models.staff import StaffInvitation, StaffUser
 
+
+def pk(row: object) -> int:
+    """The primary key of a stored row. SQLModel types `id` as optional (None until the row is
+    flushed); every caller here holds a row read from, or flushed to, the database."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise ValueError(f"{type(row).__name__} has no primary key yet")
+    return value
+
 __all__ = [
     "Answer",
     "Candidate",
@@ -26,4 +35,5 @@ __all__ = [
     "SessionReport",
     "StaffInvitation",
     "StaffUser",
+    "pk",
 ]
