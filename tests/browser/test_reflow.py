@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from content import load_bank
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.candidate import CandidateScreen
 from tests.browser.people import OpenPage, ProctorDesk, SessionData, authorise_presence
@@ -90,3 +93,37 @@ def test_proctor_live_list_at_320_px(open_page: OpenPage, exam: SessionData) -> 
     check_page(proctor.page, "320px-proctor-live-list")
     proctor.confirm_presence(exam.candidates[0])
     assert_no_horizontal_scroll(proctor.page, "320px-proctor-presence-confirmed")
+
+
+def longest_word_of_a_choice() -> str:
+    """The longest run without a space or a hyphen (where lines may break) in any answer choice
+    of the bank, in either language: addresses, URLs, file names."""
+    words = [word for item in load_bank().items.values() for lang in ("fr", "en")
+             for proposal in item.text(lang).proposals
+             for word in re.split(r"[\s-]+", proposal.label)]
+    return max(words, key=len)
+
+
+def test_the_longest_answer_choice_wraps_at_320_px(open_page: OpenPage, exam: SessionData,
+                                                  live_server: LiveServer) -> None:
+    # Which items a test serves is random: put the bank's longest word in a choice of the
+    # question on screen, laid out by the app's own style sheet.
+    lea = exam.candidates[0]
+    assert live_server.engine is not None
+    authorise_presence(live_server.engine, lea, utcnow())
+    candidate = CandidateScreen(open_page, exam, lea, "mouse")
+    candidate.page.set_viewport_size({"width": 320, "height": 256})
+    start_test(candidate, "320px-longest")
+    candidate.expect_heading("Question 1")
+    word = longest_word_of_a_choice()
+    assert len(word) >= 25, word
+    candidate.page.evaluate("""(word) => {
+        const form = document.querySelector('form[action="/candidat/test/repondre"]');
+        const choice = document.createElement('div');
+        choice.className = 'choice';
+        choice.innerHTML = '<input type="radio" id="longest" name="longest">'
+                         + '<label for="longest"></label>';
+        choice.querySelector('label').textContent = word;
+        form.prepend(choice);
+    }""", word)
+    assert_no_horizontal_scroll(candidate.page, "320px-longest-choice")
