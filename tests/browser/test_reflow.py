@@ -59,13 +59,20 @@ def start_test(candidate: CandidateScreen, name: str, *, big_text: bool = False)
     candidate.accept_rules_and_start(audit=False)
 
 
-def test_question_pages_at_320_px(open_page: OpenPage, exam: SessionData,
-                                  live_server: LiveServer) -> None:
+def candidate_at_320_px(open_page: OpenPage, exam: SessionData,
+                        live_server: LiveServer) -> CandidateScreen:
+    """The session's first candidate, authorised to start, on a 320 px wide screen."""
     lea = exam.candidates[0]
     assert live_server.engine is not None
     authorise_presence(live_server.engine, lea, utcnow())
     candidate = CandidateScreen(open_page, exam, lea, "mouse")
     candidate.page.set_viewport_size({"width": 320, "height": 256})
+    return candidate
+
+
+def test_question_pages_at_320_px(open_page: OpenPage, exam: SessionData,
+                                  live_server: LiveServer) -> None:
+    candidate = candidate_at_320_px(open_page, exam, live_server)
     start_test(candidate, "320px")
     answer_until_every_kind_was_seen(candidate, "320px")
     candidate.activate(candidate.page.get_by_role("link", name="Je passe"))
@@ -108,11 +115,7 @@ def test_the_longest_answer_choice_wraps_at_320_px(open_page: OpenPage, exam: Se
                                                   live_server: LiveServer) -> None:
     # Which items a test serves is random: put the bank's longest word in a choice of the
     # question on screen, laid out by the app's own style sheet.
-    lea = exam.candidates[0]
-    assert live_server.engine is not None
-    authorise_presence(live_server.engine, lea, utcnow())
-    candidate = CandidateScreen(open_page, exam, lea, "mouse")
-    candidate.page.set_viewport_size({"width": 320, "height": 256})
+    candidate = candidate_at_320_px(open_page, exam, live_server)
     start_test(candidate, "320px-longest")
     candidate.expect_heading("Question 1")
     word = longest_word_of_a_choice()
