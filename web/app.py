@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from web import i18n
 from web.clock import Clock
-from web.db import autocommit, make_engine
+from web.db import make_autocommit_engine, make_engine
 from web.errors import http_error, server_error
 from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
 from web.settings import Settings
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             app.state.engine.dispose()
+            app.state.autocommit_engine.dispose()
 
     from web.content_state import load_content
 
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
-    app.state.autocommit_engine = autocommit(app.state.engine)
+    app.state.autocommit_engine = make_autocommit_engine(settings.database_url)
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.content = content
     return app

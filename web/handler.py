@@ -1,7 +1,16 @@
-"""Endpoints as plain functions of a request context, run in the thread pool.
+"""Endpoints as plain functions of a request context, run in the thread pool or on the loop.
 
 Starlette reads the form on the event loop (it is async); everything after that — database work,
 password hashing, template rendering — runs in a worker thread so the loop never blocks.
+
+Except for the few short handlers that make up nearly all of a national load (an answer, a
+question, a proctor's list poll, a report's status): `@endpoint(on_loop=True)` runs them on the
+event loop itself. Each is a handful of indexed statements (≤ 3 round trips, ≈ 1 ms of wall time
+with the commit), and under load the hop to a worker thread and back — two thread wake-ups and
+GIL hand-overs per request — was 15–20 % of the app's CPU (py-spy, loadtests/README.md, round 4),
+more than the overlap it bought. While such a handler waits on the database, the process serves
+nobody else: production runs at least two worker processes per core (loadtests/README.md). Never
+put password hashing, a file upload or a long query behind `on_loop`.
 """
 
 from __future__ import annotations
@@ -116,8 +125,10 @@ def endpoint(
     *,
     max_files: int = 0,
     max_part_size: int = MAX_PART_SIZE,
+    on_loop: bool = False,
 ) -> Any:
-    """Wrap `fn(ctx) -> Response` into a Starlette endpoint."""
+    """Wrap `fn(ctx) -> Response` into a Starlette endpoint; `on_loop`: run it on the event
+    loop instead of the thread pool (short hot handlers only: see the module's docstring)."""
 
     def decorate(func: Callable[[Ctx], Response]) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
@@ -132,6 +143,8 @@ def endpoint(
                 except Exception as exc:  # malformed multipart or url-encoded body
                     raise HTTPException(400, N_("Formulaire illisible.")) from exc
             try:
+                if on_loop:
+                    return _run(func, request, form)
                 return await run_in_threadpool(_run, func, request, form)
             finally:
                 if form is not None:

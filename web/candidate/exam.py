@@ -120,7 +120,7 @@ def render_question(ctx: Ctx, course: Course | CourseData, view: CourseView, ent
     return render()
 
 
-@endpoint
+@endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def question_page(ctx: Ctx) -> Response:
     return _current_question(ctx)
@@ -154,7 +154,7 @@ def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Respons
     return show_end(ctx)
 
 
-@endpoint
+@endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def answer(ctx: Ctx) -> Response:
     course, view = current_course_view(ctx)
@@ -170,11 +170,11 @@ def answer(ctx: Ctx) -> Response:
     return _after_submit(ctx, course, submitted)
 
 
-@endpoint
+@endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def skip_confirm(ctx: Ctx) -> Response:
-    course = current_course(ctx)
-    found = _ensure_current(ctx, course)
+    course, view = current_course_view(ctx)
+    found = _ensure_current(ctx, course, view)
     if isinstance(found, Response):
         return found
     view, entry = found
@@ -184,7 +184,7 @@ def skip_confirm(ctx: Ctx) -> Response:
                       partial="candidate/_skip.html", no_store=True)
 
 
-@endpoint
+@endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def skip(ctx: Ctx) -> Response:
     course, view = current_course_view(ctx)
@@ -211,18 +211,18 @@ def report(ctx: Ctx) -> Response:
     return ctx.redirect("/candidat/test")
 
 
-@endpoint
+@endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def status(ctx: Ctx) -> Response:
     """Polled while a problem report is pending: 204 while nothing changed, else the page."""
-    course = current_course(ctx)
+    course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.request.query_params.get("served", ""))
     if course.state == COURSE_STARTED and not is_overdue(course, ctx.now):
-        current = load_view(ctx.db, pk(course)).current
+        current = view.current
         if (current is not None and current.id == served_id and current.pending
                 and not current.withdrawn):
             return Response(status_code=204, headers={"cache-control": "no-store"})
-    found = _ensure_current(ctx, course)
+    found = _ensure_current(ctx, course, view)
     if isinstance(found, Response):
         return found
     view, entry = found

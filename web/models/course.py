@@ -72,7 +72,8 @@ class ServedItem(SQLModel, table=True):
     id: int | None = Field(
         default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True)
     )
-    course_id: int = Field(foreign_key="certification_course.id", index=True)
+    # No index of its own: uq_served_item_course_position starts with it (migration 0005).
+    course_id: int = Field(foreign_key="certification_course.id")
     position: int
     item_id: str = Field(max_length=80)
     # The parameters in force when served, so the result can be recomputed later.
@@ -86,11 +87,10 @@ class ServedItem(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    __table_args__ = (Index("ix_answer_course_id_id", "course_id", "id"),)
-
     id: int | None = Field(
         default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True)
     )
+    # Not indexed: answers are read through their served item (migration 0005).
     course_id: int = Field(foreign_key="certification_course.id")
     # One answer per served item, enforced by the database: two tabs cannot answer twice.
     served_item_id: int = Field(sa_type=BigId, foreign_key="served_item.id", unique=True)

@@ -58,7 +58,7 @@ def logout(ctx: Ctx) -> Response:
 _renderer = ListRenderer()
 
 
-@endpoint
+@endpoint(on_loop=True)  # polled every 5 s by every proctor: see web/handler.py
 def live(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
     if ctx.session.get("proctor_session_id") != session_id:
