@@ -3,13 +3,15 @@
 Configured by environment variables (set by loadtests/run.py):
 LOADTEST_MANIFEST (from loadtests.seed), LOADTEST_HOSTS (comma-separated app URLs),
 LOADTEST_COMPRESSION (think times are divided by it), LOADTEST_CANDIDATES, LOADTEST_RAMP,
-LOADTEST_HOLD, LOADTEST_SETTLE (seconds), LOADTEST_DIR and LOADTEST_PREFIX (where the ledger
-and the measurement window go), LOADTEST_APP_PIDS and LOADTEST_DATABASE_URL (CPU accounting).
+LOADTEST_HOLD, LOADTEST_SETTLE (seconds), LOADTEST_QUESTION_SECONDS (real seconds per
+question, from --pace), LOADTEST_DIR and LOADTEST_PREFIX (where the ledger and the
+measurement window go), LOADTEST_APP_PIDS and LOADTEST_DATABASE_URL (CPU accounting).
 
-Real-time behaviour, before compression: a question takes about 112 s (32 answers in about an
-hour), a proctor's live list refreshes every 5 s (Pix's cadence), a candidate waiting for the
-proctor presses "Réessayer" every 10 s and a pending report is polled every 3 s (the page's own
-hx-trigger).
+Real-time behaviour, before compression: a question takes about 56 s (32 answers in 30 min, the
+first half-hour's pace that the design point's 750 answers/s assume; `--pace mean`: 112 s,
+32 answers in an hour), a proctor's live list refreshes every 5 s (Pix's cadence), a candidate
+waiting for the proctor presses "Réessayer" every 10 s and a pending report is polled every
+3 s (the page's own hx-trigger).
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ CANDIDATES = int(ENV.get("LOADTEST_CANDIDATES", "20"))
 RUN_DIR = Path(ENV.get("LOADTEST_DIR", "var/loadtest"))
 PREFIX = ENV.get("LOADTEST_PREFIX", "run")
 SEATS = 20
-QUESTION_SECONDS = 3600 / 32
+# Real seconds per question (loadtests.report.PACES, --pace): 32 answers in 30 min by default.
+QUESTION_SECONDS = float(ENV.get("LOADTEST_QUESTION_SECONDS", str(1800 / 32)))
 SKIP_SHARE = 0.05  # of questions
 REPORT_SHARE = 0.10  # of candidates report one problem
 DISCONNECT_SHARE = 0.10  # of candidates lose their connection once, then resume

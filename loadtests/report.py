@@ -10,7 +10,11 @@ from sqlalchemy import bindparam, create_engine, text
 
 from loadtests.pages import load_ledgers
 
-QUESTION_SECONDS = 3600 / 32
+# Seconds a candidate spends per question, before time compression, by pace (--pace):
+# "peak": 32 answers in 30 min — the first half-hour of a slot, when everyone has started and
+# the fast are still answering: the design point's 750 answers/s from 40,000 candidates
+# (loadtests/README.md); "mean": 32 answers in an hour, the whole slot's average (rounds 1–3).
+PACES = {"peak": 1800 / 32, "mean": 3600 / 32}
 
 
 def read_stats(csv_prefix: Path) -> list[dict[str, Any]]:
@@ -75,7 +79,9 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
         f"{params['candidates']} simulated candidates + {params['proctors']} proctors, "
         f"time compression ×{c:g} → the request rate of {params['candidates'] * c:,.0f} real "
         f"candidates ({params['proctors'] * c:,.0f} proctors); {params['workers']} app "
-        f"worker process(es) on CPU {params['app_cpus']}, Locust on CPU {params['locust_cpus']}.")
+        f"worker process(es) on CPU {params['app_cpus']}, Locust on CPU {params['locust_cpus']}; "
+        f"pace: {params.get('pace', 'mean')} (a question every "
+        f"{PACES[params.get('pace', 'mean')]:.0f} s of real time).")
     lines.append("")
     if window and window["answers"] == 0:
         lines.append(f"- measurement window: {window['seconds']} s, but no answer was stored in "
@@ -93,6 +99,11 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
         ]
     else:
         lines.append("- no measurement window (not on PostgreSQL, or the run was cut short)")
+    count = {r["name"]: r["count"] for r in stats}
+    if count.get("answer cycle"):
+        polls = count.get("live list", 0) + count.get("live list after action", 0)
+        lines.append(f"- proctor list polls per answer cycle: "
+                     f"{polls / count['answer cycle']:.2f} (whole phase)")
     failures = sum(r["failures"] for r in stats if r["name"] != "Aggregated")
     lines.append(f"- failures: **{failures}**")
     lines += [f"  - {n} × {message}" for n, message in read_failures(csv_prefix)]

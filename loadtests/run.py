@@ -112,6 +112,7 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
     hosts = ",".join(f"http://127.0.0.1:{args.port + i}" for i in range(args.workers))
     env = {**os.environ, "LOADTEST_MANIFEST": str(manifest_path), "LOADTEST_HOSTS": hosts,
            "LOADTEST_COMPRESSION": str(args.compression), "LOADTEST_CANDIDATES": str(candidates),
+           "LOADTEST_QUESTION_SECONDS": str(report.PACES[args.pace]),
            "LOADTEST_RAMP": str(args.ramp), "LOADTEST_HOLD": str(args.hold),
            "LOADTEST_SETTLE": str(args.settle), "LOADTEST_DIR": str(out),
            "LOADTEST_PREFIX": prefix, "LOADTEST_DATABASE_URL": database_url,
@@ -152,6 +153,7 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
     stats = report.read_stats(out / prefix)
     check = report.exactly_once(database_url, [s["id"] for s in manifest["sessions"]], out, prefix)
     params = {"candidates": candidates, "proctors": sessions, "compression": args.compression,
+              "pace": args.pace,
               "workers": args.workers, "app_cpus": args.app_cpus or "any",
               "locust_cpus": args.locust_cpus or "any", "seed_seconds": manifest["seconds"]}
     text_ = report.format_phase(f"{name} ({args.workers} app worker(s))", params, window,
@@ -168,6 +170,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="simulated candidates in the capacity phase")
     p.add_argument("--compression", type=float, default=40.0,
                    help="think times are divided by this factor")
+    p.add_argument("--pace", choices=sorted(report.PACES), default="peak",
+                   help="time per question: peak = 32 answers in 30 min (the design point's "
+                   "750 answers/s), mean = in an hour (rounds 1-3)")
     p.add_argument("--ramp", type=float, default=20.0)
     p.add_argument("--hold", type=float, default=60.0, help="seconds, ramp included")
     p.add_argument("--settle", type=float, default=10.0,
@@ -206,9 +211,9 @@ def main(argv: list[str]) -> int:
                 if not rate:
                     print("70 % phase skipped: no capacity measured", file=sys.stderr)
                     continue
-                # A candidate answers every QUESTION_SECONDS / compression seconds when the
+                # A candidate answers every PACES[pace] / compression seconds when the
                 # server answers at once; that many candidates offer 70 % of the capacity.
-                per_candidate = args.compression / report.QUESTION_SECONDS
+                per_candidate = args.compression / report.PACES[args.pace]
                 candidates = max(SEATS, round(0.7 * rate / per_candidate))
                 results["70"] = run_phase(f"w{args.workers}-70pct", args, database_url, apps,
                                           candidates)
