@@ -33,7 +33,7 @@ from loadtests import measure
 from loadtests.pages import Ledger, Question, claim, client_address, parse_live_list, parse_question
 
 ENV = os.environ
-COMPRESSION = float(ENV.get("LOADTEST_COMPRESSION", "40"))
+COMPRESSION = float(ENV.get("LOADTEST_COMPRESSION", "20"))
 HOSTS = ENV.get("LOADTEST_HOSTS", "http://127.0.0.1:8000").split(",")
 CANDIDATES = int(ENV.get("LOADTEST_CANDIDATES", "20"))
 RUN_DIR = Path(ENV.get("LOADTEST_DIR", "var/loadtest"))
