@@ -151,6 +151,7 @@ def endpoint(
                     await form.close()
 
         handle.__name__ = func.__name__
+        handle.on_loop = on_loop  # type: ignore[attr-defined]  # web.app puts these routes first
         return handle
 
     return decorate(fn) if fn is not None else decorate
