@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import Select, TextClause
+from sqlalchemy.sql import CompoundSelect, Select, TextClause
 from sqlmodel import Session, create_engine
 
 
@@ -70,11 +70,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 # The hot statements' SQL, compiled once per (statement, dialect): constant module-level
 # statements, kept alive here with their text so an id is never reused.
-_compiled: dict[tuple[int, str], tuple[Select[Any] | TextClause, str, dict[str, Any]]] = {}
+_compiled: dict[tuple[int, str],
+                tuple[Select[Any] | CompoundSelect[Any] | TextClause, str, dict[str, Any]]] = {}
 _CURSOR = "passation_fast_cursor"
 
 
-def fast_execute(conn: Connection, statement: Select[Any] | TextClause, params: dict[str, Any], *,
+def fast_execute(conn: Connection, statement: Select[Any] | CompoundSelect[Any] | TextClause,
+                 params: dict[str, Any], *,
                  fetch: bool = True) -> Sequence[Sequence[Any]]:
     """Run a constant statement of the hot paths on an autocommit connection; its rows as
     tuples.

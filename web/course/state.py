@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Integer, and_, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -44,16 +44,29 @@ _QUERY = (
 
 _COURSE_COLUMNS = tuple(_course.c)
 _N_COURSE = len(_COURSE_COLUMNS)
+_ENTRY_COLUMNS = tuple(_QUERY.selected_columns)
 # The candidate's hot path (every answer and every question page): the course and its view in
-# one round trip — the course's columns repeated on each served item's row (at most ~35 rows),
-# one row with NULL item columns while nothing is served yet.
-_COURSE_AND_VIEW = (
-    select(*_COURSE_COLUMNS, *_QUERY.selected_columns)
+# one round trip. A UNION so that the course's columns come once, on a first row of their own
+# (sort key 0), and each served item's row carries only its own columns (sort key: position,
+# from 1): repeating the course's 19 columns on each of ~32 rows cost ≈ 60 µs of psycopg
+# decoding per read (loadtests/README.md, round 4), and PostgreSQL as much to send them. Both
+# parts start from the course's primary key with outer joins, which keeps the plan a nested loop
+# on the indexes even on a young database without statistics (an inner join let PostgreSQL hash
+# the whole answer table there). No course: no row at all; a course without served items: one
+# row of NULL item columns after the course's, skipped.
+_COURSE_ROW = (
+    select(literal_column("0", Integer).label("k"), *_COURSE_COLUMNS,
+           *[null().cast(column.type) for column in _ENTRY_COLUMNS])
+    .where(_course.c.id == bindparam("course_id"))
+)
+_ENTRY_ROWS = (
+    select(func.coalesce(_served.c.position, 1).label("k"),
+           *[null().cast(column.type) for column in _COURSE_COLUMNS], *_ENTRY_COLUMNS)
     .select_from(_course.outerjoin(_served, _served.c.course_id == _course.c.id)
                  .outerjoin(_answer, _answer.c.served_item_id == _served.c.id))
     .where(_course.c.id == bindparam("course_id"))
-    .order_by(_served.c.position)
 )
+_COURSE_AND_VIEW = union_all(_COURSE_ROW, _ENTRY_ROWS).order_by(literal_column("k"))
 
 
 @dataclass(slots=True)
@@ -168,6 +181,7 @@ def load_course_and_view(db: Session | Connection,
         rows = db.execute(_COURSE_AND_VIEW, {"course_id": course_id}).all()
     if not rows:
         return None
-    course = CourseData(*rows[0][:_N_COURSE])
-    entries = tuple(Entry(*row[_N_COURSE:]) for row in rows if row[_N_COURSE] is not None)
-    return course, CourseView(entries)
+    course = CourseData(*rows[0][1:_N_COURSE + 1])
+    first = _N_COURSE + 1
+    return course, CourseView(tuple(Entry(*row[first:]) for row in rows[1:]
+                                    if row[first] is not None))
