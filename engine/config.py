@@ -61,6 +61,26 @@ class EngineConfig:
     # ceiling"; computed offline, eligibility above then enforces the ceiling.
     exposure_price: dict[str, float] = field(default_factory=dict)
     exposure_price_accessible: dict[str, float] = field(default_factory=dict)
+    # Stage-dependent prices: while fewer than ``exposure_early_items`` items have been
+    # counted (the first round, each competence once), selection uses these prices
+    # instead (item id -> λ, absent = 0). Early, θ is still uncertain and every candidate
+    # wants the same middle high-a items; a higher early price keeps them for the second
+    # round, when θ is known and they go to the candidates they suit. Empty: the prices
+    # above times (1 + ``exposure_price_early_factor``) — with the factor at 0, the same
+    # prices throughout, as before. Measured on the reference bank (engine/README.md) they
+    # only moved information between the rounds: experimental, not in shipped configs.
+    exposure_price_early: dict[str, float] = field(default_factory=dict)
+    exposure_price_early_accessible: dict[str, float] = field(default_factory=dict)
+    exposure_price_early_factor: float = 0.0
+    exposure_early_items: int = 16
+    # Eligibility in the first round only: when true, the eligibility tables above apply
+    # while fewer than ``exposure_early_items`` items have been counted, and the rest of
+    # the test is left to the prices. Eligibility is blind to θ; early, so is selection
+    # (θ is not yet known), so withholding an item there costs little, whereas later it
+    # takes the item from the very candidates the prices reserved it for (~0.001 of mean
+    # SE on the reference bank, the prices then having to hold the second round under the
+    # ceiling alone). False: the whole test (as before).
+    eligibility_early_only: bool = False
     randomesque_weights: tuple[float, ...] = (0.51, 0.25, 0.12, 0.07, 0.05)
     # Temperature τ of a per-course random preference: selection maximises
     # information − λ_i + τ·g_i, g_i standard Gumbel drawn once per course from its seed
@@ -91,6 +111,8 @@ class EngineConfig:
             raise ValueError(f"exposure_method must be one of {EXPOSURE_METHODS}")
         if self.information not in ("point", "posterior"):
             raise ValueError("information must be 'point' or 'posterior'")
+        if self.exposure_price_early_factor <= -1.0 or self.exposure_early_items < 0:
+            raise ValueError("need exposure_price_early_factor > -1 and exposure_early_items >= 0")
         if self.grid_points < 3 or self.grid_max <= self.grid_min or self.prior_sd <= 0:
             raise ValueError("bad EAP grid or prior")
         for bounds in (self.competence_level_default, *self.competence_level_bounds.values()):
@@ -119,7 +141,8 @@ class EngineConfig:
                 k: tuple(v) for k, v in data["competence_level_bounds"].items()
             }
         for key in ("exposure", "exposure_accessible", "exposure_price",
-                    "exposure_price_accessible"):
+                    "exposure_price_accessible", "exposure_price_early",
+                    "exposure_price_early_accessible"):
             if key in data:
                 data[key] = {k: float(v) for k, v in data[key].items()}
         return cls(**data)

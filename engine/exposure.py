@@ -111,6 +111,79 @@ def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_onl
     return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
 
 
+def round_exposure(items: list[list[int]], n_items: int, early: int) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+    """Each item's count in the first ``early`` served positions and in the rest."""
+    first = [i for served in items for i in served[:early]]
+    rest = [i for served in items for i in served[early:]]
+    return (np.bincount(np.array(first, dtype=np.intp), minlength=n_items),
+            np.bincount(np.array(rest, dtype=np.intp), minlength=n_items))
+
+
+def fit_stage_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
+                               cap: float, early_cap: float, examinees: int, iterations: int,
+                               step: float, seed: int, split: bool = False,
+                               log=print) -> tuple[dict[str, float], dict[str, float]]:
+    """(late, early) prices fitted on the production engine, as ``fit_prices_on_engine``
+    but with the first round's exposure e¹ (the first ``exposure_early_items`` items) and the
+    rest e² measured apart. Two forms:
+
+    - joint (default): the Lagrangian of {e¹ + e² ≤ cap, e¹ ≤ early_cap}: λ follows the
+      total, an early surcharge μ follows the first round, early prices λ + μ;
+    - split: {e¹ ≤ early_cap, e² ≤ cap − early_cap}, one free vector per round.
+
+    Both start from the configuration's prices (early = late when none), and return the
+    average of the last half of the iterates."""
+    suffix = "_accessible" if accessible_only else ""
+    key, key_early = "exposure_price" + suffix, "exposure_price_early" + suffix
+    n = len(bank)
+    lam, early = np.zeros(n), np.zeros(n)
+    for item_id, value in getattr(config, key).items():
+        lam[bank.index_of(item_id)] = value
+    given_early = getattr(config, key_early)
+    if given_early:
+        for item_id, value in given_early.items():
+            early[bank.index_of(item_id)] = value
+    else:
+        early[:] = lam * (1.0 + config.exposure_price_early_factor)
+    surcharge = np.maximum(0.0, early - lam)
+    mean, mean_early, kept = np.zeros(n), np.zeros(n), 0
+
+    def table(v: np.ndarray) -> dict[str, float]:
+        return {bank.ids[i]: float(v[i]) for i in np.flatnonzero(v > 1e-6)}
+
+    for it in range(iterations):
+        trial = config.with_changes(exposure_method="eligibility",
+                                    **{key: table(lam), key_early: table(early)})
+        thetas = np.random.default_rng((seed, 50 + it, int(accessible_only))).normal(
+            config.prior_mean, config.prior_sd, examinees)
+        run = simulate(bank, thetas, trial, accessible_only=accessible_only,
+                       seed=seed * 1000 + 500 + it)
+        e1, e2 = (c / examinees for c in round_exposure(run.items, n,
+                                                        config.exposure_early_items))
+        s = run.summary
+        log(f"  {s['population']:>15} stage price step {it + 1:2d}: max exposure "
+            f"{s['max_exposure']:.3f}  max first round {e1.max():.3f}  mean SE "
+            f"{s['mean_se']:.4f}")
+        eta = step / np.sqrt(1.0 + it)
+        if split:
+            lam = np.maximum(0.0, lam + eta * (e2 - (cap - early_cap)))
+            early = np.maximum(0.0, early + eta * (e1 - early_cap))
+        else:
+            lam = np.maximum(0.0, lam + eta * (e1 + e2 - cap))
+            surcharge = np.maximum(0.0, surcharge + eta * (e1 - early_cap))
+            early = lam + surcharge
+        if it >= iterations // 2:
+            mean += lam
+            mean_early += early
+            kept += 1
+    mean /= max(kept, 1)
+    mean_early /= max(kept, 1)
+    return ({bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)},
+            {bank.ids[i]: round(float(mean_early[i]), 5)
+             for i in np.flatnonzero(mean_early > 1e-5)})
+
+
 def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
                          examinees: int, iterations: int, margin: float, seed: int,
                          log=print) -> dict[str, float]:
@@ -134,8 +207,17 @@ def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_onl
             best = (s["max_exposure"], table)
         if it == iterations - 1:
             break
-        given = e / k  # P(served | eligible)
-        new = np.where(given > r, r / np.maximum(given, 1e-12), 1.0)
+        if config.eligibility_early_only:
+            # Only the first round's uses e¹ = k · P(served early | eligible) respond to k:
+            # k ← (r − e²) / P(served early | eligible) where the total is over r.
+            e1, _ = (c / examinees for c in round_exposure(run.items, len(bank),
+                                                            config.exposure_early_items))
+            given = e1 / np.maximum(k, 1e-6)
+            new = np.where(given + e - e1 > r,
+                           np.clip((r - (e - e1)) / np.maximum(given, 1e-12), 0.01, 1.0), 1.0)
+        else:
+            given = e / k  # P(served | eligible)
+            new = np.where(given > r, r / np.maximum(given, 1e-12), 1.0)
         # Plain Sympson–Hetter steps first (fast), then damped ones (stable).
         k = np.sqrt(k * new) if it >= iterations // 2 else new
     return best[1]
@@ -144,21 +226,36 @@ def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_onl
 def calibrate(bank: ItemBank, config: EngineConfig, *, examinees: int = 2000,
               iterations: int = 10, margin: float = 0.03, seed: int = 7,
               price_cap: float | None = 0.18, price_steps: int = 0, price_step: float = 0.3,
-              version: str | None = None, log=print) -> EngineConfig:
+              keep_prices: bool = False, early_cap: float | None = None, stage_steps: int = 0,
+              early_split: bool = False, version: str | None = None,
+              log=print) -> EngineConfig:
+    """Prices then eligibility, for each population. ``keep_prices``: start the engine-side
+    fits from the configuration's prices instead of the idealised ones; ``early_cap`` and
+    ``stage_steps``: then fit first-round prices (``fit_stage_prices_on_engine``)."""
     tables: dict[str, dict[str, float]] = {}
+    if price_cap is not None:  # the eligibility tables are recomputed: none during the fits
+        config = config.with_changes(exposure={}, exposure_accessible={})
     for accessible_only in (False, True):
         suffix = "_accessible" if accessible_only else ""
         if price_cap is not None:
-            prices = fit_prices(bank, config, accessible_only=accessible_only, cap=price_cap,
-                                seed=seed)
-            config = config.with_changes(**{"exposure_price" + suffix: prices})
-            log(f"  prices{suffix or ' (all)'}: {len(prices)} items priced")
+            if not keep_prices:
+                prices = fit_prices(bank, config, accessible_only=accessible_only,
+                                    cap=price_cap, seed=seed)
+                config = config.with_changes(**{"exposure_price" + suffix: prices})
+                log(f"  prices{suffix or ' (all)'}: {len(prices)} items priced")
             if price_steps:
                 prices = fit_prices_on_engine(
                     bank, config, accessible_only=accessible_only, cap=price_cap,
                     examinees=examinees, iterations=price_steps, step=price_step, seed=seed,
                     log=log)
                 config = config.with_changes(**{"exposure_price" + suffix: prices})
+            if early_cap is not None and stage_steps:
+                late, early = fit_stage_prices_on_engine(
+                    bank, config, accessible_only=accessible_only, cap=price_cap,
+                    early_cap=early_cap, examinees=examinees, iterations=stage_steps,
+                    step=price_step, seed=seed, split=early_split, log=log)
+                config = config.with_changes(**{"exposure_price" + suffix: late,
+                                                "exposure_price_early" + suffix: early})
         tables["exposure" + suffix] = calibrate_population(
             bank, config, accessible_only=accessible_only, examinees=examinees,
             iterations=iterations, margin=margin, seed=seed, log=log)
@@ -185,6 +282,19 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--price-steps", type=int, default=0,
                    help="then refine the prices by this many simulations of the engine")
     p.add_argument("--price-step", type=float, default=0.3, help="their first step size")
+    p.add_argument("--keep-prices", action="store_true",
+                   help="start the engine-side fits from the base configuration's prices")
+    p.add_argument("--early-factor", type=float,
+                   help="first-round prices = prices × (1 + this) (exposure_price_early_factor)")
+    p.add_argument("--early-cap", type=float,
+                   help="fit separate first-round prices aiming the first round at this")
+    p.add_argument("--stage-steps", type=int, default=0,
+                   help="engine simulations for the first-round prices")
+    p.add_argument("--early-split", action="store_true",
+                   help="first round at --early-cap, the rest at price-cap − early-cap "
+                   "(default: the total at price-cap, the first round at most early-cap)")
+    p.add_argument("--early-only-eligibility", action="store_true",
+                   help="eligibility in the first round only (eligibility_early_only)")
     p.add_argument("--noise", type=float,
                    help="temperature of the per-course preference (exposure_noise)")
     p.add_argument("--information", choices=["point", "posterior"],
@@ -197,12 +307,18 @@ def main(argv: list[str] | None = None) -> None:
         config = config.with_changes(exposure_target=args.target)
     if args.noise is not None:
         config = config.with_changes(exposure_noise=args.noise)
+    if args.early_only_eligibility:
+        config = config.with_changes(eligibility_early_only=True)
+    if args.early_factor is not None:
+        config = config.with_changes(exposure_price_early_factor=args.early_factor)
     if args.information:
         config = config.with_changes(information=args.information)
     result = calibrate(bank, config, examinees=args.examinees, iterations=args.iterations,
                        margin=args.margin, seed=args.seed, version=args.version,
                        price_cap=None if args.no_prices else args.price_cap,
                        price_steps=args.price_steps, price_step=args.price_step,
+                       keep_prices=args.keep_prices, early_cap=args.early_cap,
+                       stage_steps=args.stage_steps, early_split=args.early_split,
                        log=lambda m: print(m, file=sys.stderr))
     Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
     check = [simulate(bank, np.random.default_rng((args.seed, 99)).normal(0, 1, 1000), result,

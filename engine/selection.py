@@ -18,7 +18,8 @@ Rules, in order (product.md, issue 3):
 4. exposure control: prefer the items eligible for this course (see
    engine/exposure.py); fall back to ineligible ones rather than break a rule;
 5. the item of highest information − λ_i at the current EAP, λ_i the item's
-   exposure price (0 for most items; see engine/exposure.py); before any
+   exposure price (0 for most items; see engine/exposure.py; the first round may
+   have its own prices, ``exposure_price_early``); before any
    answer, at a θ drawn around the prior mean from the seed, so first items
    vary between candidates.
 """
@@ -79,6 +80,17 @@ class _Derived:
         self.table = _bank_table(bank) if uses_table else None
         self.price = {False: _prices(bank, config.exposure_price) if priced else None,
                       True: _prices(bank, config.exposure_price_accessible) if priced else None}
+        # First-round prices (see EngineConfig.exposure_price_early): None = the same as above.
+        self.price_early: dict[bool, np.ndarray | None] = {False: None, True: None}
+        if priced:
+            for acc, table in ((False, config.exposure_price_early),
+                               (True, config.exposure_price_early_accessible)):
+                late = self.price[acc]
+                if table:
+                    self.price_early[acc] = _prices(bank, table)
+                elif late is not None and config.exposure_price_early_factor != 0.0:
+                    self.price_early[acc] = late * np.float32(
+                        1.0 + config.exposure_price_early_factor)
 
     @staticmethod
     def _threshold(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
@@ -244,6 +256,8 @@ def next_step(
     if mask is None:
         return Step(None, theta, se)
     threshold = d.threshold[accessible_only]
+    if config.eligibility_early_only and state.counted_total >= config.exposure_early_items:
+        threshold = None
     if d.table is not None and threshold is not None:
         eligible = mask & (item_uniforms16(d.table, seed) < threshold)
         if eligible.any():
@@ -268,7 +282,11 @@ def next_step(
             if not state.answered:  # the prior, centred on the random start
                 logpost = irt.log_prior(d.nodes, at, config.prior_sd)
             info = expected_information(logpost, d.node_info)
-        i = most_informative(mask, at, bank, d.price[accessible_only], bonus, info)
+        price = d.price[accessible_only]
+        if state.counted_total < config.exposure_early_items:
+            early = d.price_early[accessible_only]
+            price = price if early is None else early
+        i = most_informative(mask, at, bank, price, bonus, info)
     return Step(bank.ids[i], theta, se)
 
 

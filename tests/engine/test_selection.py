@@ -1,11 +1,13 @@
 """Selection under the production rules, on the reference bank and hand-sized banks."""
 
+import json
 from collections import Counter
 
 import numpy as np
 import pytest
 
 from engine import DEFAULT_CONFIG, ItemBank, ItemRow, Served, Step, load_config, next_step
+from engine.selection import derived
 from engine.simulate import REFERENCE_CONFIG
 
 
@@ -185,3 +187,79 @@ def test_posterior_information_follows_the_rules_and_the_estimate(bank):
         assert np.mean(bank.b[idx[16:]]) > 0.5
     with pytest.raises(ValueError, match="information"):
         DEFAULT_CONFIG.with_changes(information="fisher")
+
+
+def test_early_prices_apply_to_the_first_round_only(bank):
+    plain = DEFAULT_CONFIG.with_changes(start_spread=0.0)
+    best = next_step([], bank, plain, accessible_only=False, seed=1).item_id
+    early = plain.with_changes(exposure_price_early={best: 10.0})
+    assert next_step([], bank, early, accessible_only=False, seed=1).item_id != best
+    # the accessible population has its own early table
+    other = plain.with_changes(exposure_price_early_accessible={best: 10.0})
+    assert next_step([], bank, other, accessible_only=False, seed=1).item_id == best
+    # after the first round (16 counted items) the early table is not read
+    history = run_test(bank, plain, seed=3)[:16]
+    later = next_step(history, bank, plain, accessible_only=False, seed=3).item_id
+    assert later is not None
+    priced_early = plain.with_changes(exposure_price_early={later: 10.0})
+    assert next_step(history, bank, priced_early, accessible_only=False, seed=3).item_id == later
+    priced = plain.with_changes(exposure_price={later: 10.0})
+    assert next_step(history, bank, priced, accessible_only=False, seed=3).item_id != later
+    # … but it is at item 16 (15 counted)
+    assert next_step(history[:15], bank, plain.with_changes(exposure_price_early={
+        next_step(history[:15], bank, plain, accessible_only=False, seed=3).item_id: 10.0}),
+        accessible_only=False, seed=3).item_id != next_step(
+        history[:15], bank, plain, accessible_only=False, seed=3).item_id
+    # "none" ignores every price
+    free = early.with_changes(exposure_method="none")
+    assert next_step([], bank, free, accessible_only=False, seed=1).item_id == best
+
+
+def test_early_price_factor_scales_the_prices_in_the_first_round(bank):
+    plain = DEFAULT_CONFIG.with_changes(start_spread=0.0)
+    best = next_step([], bank, plain, accessible_only=False, seed=1).item_id
+    # a price too small to move the choice alone …
+    priced = plain.with_changes(exposure_price={best: 1e-4})
+    assert next_step([], bank, priced, accessible_only=False, seed=1).item_id == best
+    # … multiplied in the first round only
+    scaled = priced.with_changes(exposure_price_early_factor=1e5)
+    assert next_step([], bank, scaled, accessible_only=False, seed=1).item_id != best
+    history = run_test(bank, plain, seed=3)[:16]
+    later = next_step(history, bank, plain, accessible_only=False, seed=3).item_id
+    late = plain.with_changes(exposure_price={later: 1e-4}, exposure_price_early_factor=1e5)
+    assert next_step(history, bank, late, accessible_only=False, seed=3).item_id == later
+    # an explicit early table wins over the factor
+    table = late.with_changes(exposure_price_early={"nothing": 1.0})
+    assert next_step([], bank, table, accessible_only=False, seed=1).item_id == best
+    with pytest.raises(ValueError, match="early"):
+        DEFAULT_CONFIG.with_changes(exposure_price_early_factor=-1.0)
+
+
+def test_stage_prices_round_trip_and_old_configs_keep_their_meaning(bank):
+    config = DEFAULT_CONFIG.with_changes(exposure_price={"a": 0.1},
+                                         exposure_price_early={"a": 0.3},
+                                         exposure_price_early_factor=0.5,
+                                         exposure_early_items=12)
+    assert type(config).from_json(config.to_json()) == config
+    # a configuration written before stage prices: same prices in every round
+    data = json.loads(DEFAULT_CONFIG.with_changes(exposure_price={bank.ids[0]: 0.1}).to_json())
+    for key in ("exposure_price_early", "exposure_price_early_accessible",
+                "exposure_price_early_factor", "exposure_early_items"):
+        data.pop(key)
+    old = type(config).from_json(json.dumps(data))
+    assert old.exposure_price_early == {} and old.exposure_price_early_factor == 0.0
+    d = derived(bank, old)
+    assert d.price_early[False] is None and d.price_early[True] is None
+
+
+def test_eligibility_can_be_limited_to_the_first_round(bank):
+    plain = DEFAULT_CONFIG.with_changes(start_spread=0.0)
+    best = next_step([], bank, plain, accessible_only=False, seed=1).item_id
+    early = plain.with_changes(exposure={best: 0.0}, eligibility_early_only=True)
+    assert next_step([], bank, early, accessible_only=False, seed=1).item_id != best
+    history = run_test(bank, plain, seed=3)[:16]
+    later = next_step(history, bank, plain, accessible_only=False, seed=3).item_id
+    whole = plain.with_changes(exposure={later: 0.0})
+    assert next_step(history, bank, whole, accessible_only=False, seed=3).item_id != later
+    first = whole.with_changes(eligibility_early_only=True)
+    assert next_step(history, bank, first, accessible_only=False, seed=3).item_id == later

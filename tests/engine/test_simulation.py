@@ -81,3 +81,33 @@ def test_prices_refined_on_the_engine_lower_the_exposure_they_aim_at(bank):
     after = simulate(bank, thetas, config.with_changes(exposure_price=refined),
                      seed=6).summary["max_exposure"]
     assert after < before - 0.1  # the idealised prices leave the first items over-exposed
+
+
+def test_round_exposure_splits_the_first_round_from_the_rest():
+    first, rest = exposure_cli.round_exposure([[0, 1, 2], [1, 3]], 5, early=1)
+    assert first.tolist() == [1, 1, 0, 0, 0] and rest.tolist() == [0, 1, 1, 1, 0]
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_stage_prices_fit_on_the_engine(bank, split):
+    from engine.config import DEFAULT_CONFIG
+    config = DEFAULT_CONFIG.with_changes(exposure_noise=0.01)
+    config = config.with_changes(exposure_price=exposure_cli.fit_prices(
+        bank, config, accessible_only=False, cap=0.17))
+    late, early = exposure_cli.fit_stage_prices_on_engine(
+        bank, config, accessible_only=False, cap=0.17, early_cap=0.05, examinees=100,
+        iterations=2, step=0.3, seed=3, split=split, log=lambda _: None)
+    assert late and early and set(late) | set(early) <= set(bank.ids)
+    if not split:  # early prices are the total's plus a non-negative surcharge
+        assert all(early.get(i, 0.0) >= v - 1e-5 for i, v in late.items())
+    run = simulate(bank, reference_thetas(50, seed=96), config.with_changes(
+        exposure_price=late, exposure_price_early=early), seed=2)
+    assert run.summary["mean_length"] == 32
+
+
+def test_first_round_eligibility_is_calibrated_on_the_first_round(bank, reference_config):
+    config = reference_config.with_changes(exposure={}, eligibility_early_only=True)
+    table = exposure_cli.calibrate_population(
+        bank, config, accessible_only=False, examinees=150, iterations=2, margin=0.045, seed=3,
+        log=lambda _: None)
+    assert table and set(table) <= set(bank.ids) and all(0 < k < 1 for k in table.values())
