@@ -166,9 +166,9 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Passation load test (see loadtests/README.md)")
     p.add_argument("--workers", type=int, default=1, help="app worker processes (K)")
-    p.add_argument("--candidates", type=int, default=1100,
-                   help="simulated candidates in the capacity phase (1,100: more than one app "
-                   "core serves at the peak pace, so the phase measures the sustained rate)")
+    p.add_argument("--candidates", type=int, default=600,
+                   help="simulated candidates in the capacity phase (600: ≈ 75 %% of what one "
+                   "app core sustains at the peak pace; --candidates 1100 saturates it)")
     p.add_argument("--compression", type=float, default=20.0,
                    help="think times are divided by this factor (20 at the peak pace: a test "
                    "lasts 30 min / 20 = 90 s, longer than a phase, so nobody finishes inside "
