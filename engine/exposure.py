@@ -44,6 +44,22 @@ from .reference import reference_bank
 from .simulate import exposure_counts, format_table, simulate
 
 
+def _vector(bank: ItemBank, table: dict[str, float]) -> np.ndarray:
+    """A price table (item id -> λ, absent = 0) as one value per bank item."""
+    values = np.zeros(len(bank))
+    for item_id, value in table.items():
+        values[bank.index_of(item_id)] = value
+    return values
+
+
+def _table(bank: ItemBank, values: np.ndarray, *, floor: float = 1e-6,
+           digits: int | None = None) -> dict[str, float]:
+    """The items whose value exceeds `floor`, as a configuration table (rounded to `digits`
+    for a table that is written out)."""
+    return {bank.ids[i]: float(values[i]) if digits is None else round(float(values[i]), digits)
+            for i in np.flatnonzero(values > floor)}
+
+
 def fit_prices(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, cap: float,
                examinees: int = 3000, iterations: int = 160, seed: int = 7) -> dict[str, float]:
     """λ_i such that choosing at the true θ by information − λ keeps items near ``cap``."""
@@ -74,7 +90,7 @@ def fit_prices(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, c
         if it >= iterations // 2:
             mean += lam
     mean /= iterations - iterations // 2
-    return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
+    return _table(bank, mean, floor=1e-5, digits=5)
 
 
 def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
@@ -87,13 +103,10 @@ def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_onl
     still uncertain. The per-course preference (``exposure_noise``) makes exposure a smooth
     function of λ, so the iterates settle; the result is the average of the last half."""
     key = "exposure_price_accessible" if accessible_only else "exposure_price"
-    lam = np.zeros(len(bank))
-    for item_id, value in getattr(config, key).items():
-        lam[bank.index_of(item_id)] = value
+    lam = _vector(bank, getattr(config, key))
     mean, kept = np.zeros(len(bank)), 0
     for it in range(iterations):
-        table = {bank.ids[i]: float(lam[i]) for i in np.flatnonzero(lam > 1e-6)}
-        trial = config.with_changes(exposure_method="eligibility", **{key: table})
+        trial = config.with_changes(exposure_method="eligibility", **{key: _table(bank, lam)})
         thetas = np.random.default_rng((seed, 50 + it, int(accessible_only))).normal(
             config.prior_mean, config.prior_sd, examinees)
         run = simulate(bank, thetas, trial, accessible_only=accessible_only,
@@ -108,7 +121,7 @@ def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_onl
             mean += lam
             kept += 1
     mean /= max(kept, 1)
-    return {bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)}
+    return _table(bank, mean, floor=1e-5, digits=5)
 
 
 def round_exposure(items: list[list[int]], n_items: int, early: int) -> tuple[np.ndarray,
@@ -137,24 +150,16 @@ def fit_stage_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessib
     suffix = "_accessible" if accessible_only else ""
     key, key_early = "exposure_price" + suffix, "exposure_price_early" + suffix
     n = len(bank)
-    lam, early = np.zeros(n), np.zeros(n)
-    for item_id, value in getattr(config, key).items():
-        lam[bank.index_of(item_id)] = value
+    lam = _vector(bank, getattr(config, key))
     given_early = getattr(config, key_early)
-    if given_early:
-        for item_id, value in given_early.items():
-            early[bank.index_of(item_id)] = value
-    else:
-        early[:] = lam * (1.0 + config.exposure_price_early_factor)
+    early = (_vector(bank, given_early) if given_early
+             else lam * (1.0 + config.exposure_price_early_factor))
     surcharge = np.maximum(0.0, early - lam)
     mean, mean_early, kept = np.zeros(n), np.zeros(n), 0
 
-    def table(v: np.ndarray) -> dict[str, float]:
-        return {bank.ids[i]: float(v[i]) for i in np.flatnonzero(v > 1e-6)}
-
     for it in range(iterations):
         trial = config.with_changes(exposure_method="eligibility",
-                                    **{key: table(lam), key_early: table(early)})
+                                    **{key: _table(bank, lam), key_early: _table(bank, early)})
         thetas = np.random.default_rng((seed, 50 + it, int(accessible_only))).normal(
             config.prior_mean, config.prior_sd, examinees)
         run = simulate(bank, thetas, trial, accessible_only=accessible_only,
@@ -179,9 +184,8 @@ def fit_stage_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessib
             kept += 1
     mean /= max(kept, 1)
     mean_early /= max(kept, 1)
-    return ({bank.ids[i]: round(float(mean[i]), 5) for i in np.flatnonzero(mean > 1e-5)},
-            {bank.ids[i]: round(float(mean_early[i]), 5)
-             for i in np.flatnonzero(mean_early > 1e-5)})
+    return (_table(bank, mean, floor=1e-5, digits=5),
+            _table(bank, mean_early, floor=1e-5, digits=5))
 
 
 def calibrate_population(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,

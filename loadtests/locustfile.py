@@ -31,6 +31,7 @@ from locust.contrib.fasthttp import FastHttpUser
 
 from loadtests import measure
 from loadtests.pages import Ledger, Question, claim, client_address, parse_live_list, parse_question
+from loadtests.report import PACES
 
 ENV = os.environ
 COMPRESSION = float(ENV.get("LOADTEST_COMPRESSION", "20"))
@@ -39,8 +40,8 @@ CANDIDATES = int(ENV.get("LOADTEST_CANDIDATES", "20"))
 RUN_DIR = Path(ENV.get("LOADTEST_DIR", "var/loadtest"))
 PREFIX = ENV.get("LOADTEST_PREFIX", "run")
 SEATS = 20
-# Real seconds per question (loadtests.report.PACES, --pace): 32 answers in 30 min by default.
-QUESTION_SECONDS = float(ENV.get("LOADTEST_QUESTION_SECONDS", str(1800 / 32)))
+# Real seconds per question (--pace): the peak pace unless run.py says otherwise.
+QUESTION_SECONDS = float(ENV.get("LOADTEST_QUESTION_SECONDS", PACES["peak"]))
 SKIP_SHARE = 0.05  # of questions
 REPORT_SHARE = 0.10  # of candidates report one problem
 DISCONNECT_SHARE = 0.10  # of candidates lose their connection once, then resume

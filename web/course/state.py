@@ -48,8 +48,8 @@ _ENTRY_COLUMNS = tuple(_QUERY.selected_columns)
 # The candidate's hot path (every answer and every question page): the course and its view in
 # one round trip. A UNION so that the course's columns come once, on a first row of their own
 # (sort key 0), and each served item's row carries only its own columns (sort key: position,
-# from 1): repeating the course's 19 columns on each of ~32 rows cost ≈ 60 µs of psycopg
-# decoding per read (loadtests/README.md, round 4), and PostgreSQL as much to send them. Both
+# from 1): repeating the course's 19 columns on each of ~32 rows cost 20–45 µs more client CPU
+# per read (loadtests/README.md, round 4), and PostgreSQL more to send. Both
 # parts start from the course's primary key with outer joins, which keeps the plan a nested loop
 # on the indexes even on a young database without statistics (an inner join let PostgreSQL hash
 # the whole answer table there). No course: no row at all; a course without served items: one
