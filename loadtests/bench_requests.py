@@ -41,6 +41,7 @@ from loadtests.pages import parse_live_list, parse_question
 from loadtests.run import ADMIN_URL, recreate_database
 from loadtests.seed import seed
 from web.app import create_app
+from web.course.settled import SettledEntries
 from web.settings import Settings
 
 HTMX = [(b"hx-request", b"true")]
@@ -162,12 +163,15 @@ class Meter:
         return "\n".join(lines)
 
 
-async def run(sessions: int, rounds: int, warmup: int, profile: str = "") -> Meter:
+async def run(sessions: int, rounds: int, warmup: int, profile: str = "",
+              settled: bool = True) -> Meter:
     url = recreate_database(ADMIN_URL, os.environ.get("BENCH_DB", "passation_bench"))
     manifest = seed(url, sessions)
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(36),
                         environment="production", sweep_interval_seconds=0)
     app = create_app(settings)
+    if not settled:  # every read fetches all the course's items, as before round 5
+        app.state.settled_entries = SettledEntries(capacity=0)
     app.router.routes.append(Route("/bench-trivial", lambda request: PlainTextResponse("ok")))
 
     async def trivial_async(request: Any) -> PlainTextResponse:
@@ -234,6 +238,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=10, help="answer cycles per candidate")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--no-settled", action="store_true",
+                        help="without the settled items cache (web.course.settled)")
     parser.add_argument("--profile", default="",
                         help="cProfile this request type (CPU time, profiler overhead included), "
                              "handlers run inline (no thread hop)")
@@ -246,7 +252,8 @@ def main(argv: list[str]) -> int:
             return func(*call_args)
 
         web.handler.run_in_threadpool = inline  # type: ignore[assignment]
-    meter = asyncio.run(run(args.sessions, args.rounds, args.warmup, args.profile))
+    meter = asyncio.run(run(args.sessions, args.rounds, args.warmup, args.profile,
+                            settled=not args.no_settled))
     print(meter.report())
     if meter.profiler is not None:
         stats = pstats.Stats(meter.profiler)

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from web import i18n
 from web.clock import Clock
+from web.course.settled import SettledEntries
 from web.db import make_autocommit_engine, make_engine
 from web.errors import http_error, server_error
 from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.autocommit_engine = make_autocommit_engine(settings.database_url)
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.content = content
+    app.state.settled_entries = SettledEntries()  # web.course.settled: per process
     return app
 
 

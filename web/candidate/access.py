@@ -106,7 +106,7 @@ def current_course_view(ctx: Ctx) -> tuple[CourseData, CourseView]:
     value = ctx.session.get(COURSE_KEY)
     if not isinstance(value, dict) or not isinstance(value.get("id"), int):
         raise Leave(ctx.redirect("/candidat"))
-    found = load_course_and_view(ctx.conn, value["id"])
+    found = load_course_and_view(ctx.conn, value["id"], ctx.state.settled_entries)
     if found is None:
         ctx.session.pop(COURSE_KEY, None)
         raise Leave(ctx.redirect("/candidat"))

@@ -141,6 +141,8 @@ def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Respons
     the view the write returned (the course is unchanged by it), else read again (a
     resubmitted identical answer gets the current question, as the redirect did)."""
     outcome = submitted.outcome
+    if submitted.view is not None:  # the next read of this course fetches the new item alone
+        ctx.state.settled_entries.remember(course.id, submitted.view)
     if not ctx.htmx:
         return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
     if outcome != "ended":

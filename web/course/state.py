@@ -8,6 +8,8 @@ loads. Everything else (current question, "n / 32", the engine's history) is der
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -16,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 import engine
+from web.course.settled import SettledEntries
 from web.db import fast_execute
 from web.models import Answer, Course, LiveAlert, ServedItem
 
@@ -53,7 +56,8 @@ _ENTRY_COLUMNS = tuple(_QUERY.selected_columns)
 # parts start from the course's primary key with outer joins, which keeps the plan a nested loop
 # on the indexes even on a young database without statistics (an inner join let PostgreSQL hash
 # the whole answer table there). No course: no row at all; a course without served items: one
-# row of NULL item columns after the course's, skipped.
+# row of NULL item columns after the course's, skipped. Only the items after position `known`
+# (0: all of them): those before are the settled ones the process holds (web.course.settled).
 _COURSE_ROW = (
     select(literal_column("0", Integer).label("k"), *_COURSE_COLUMNS,
            *[null().cast(column.type) for column in _ENTRY_COLUMNS])
@@ -62,7 +66,8 @@ _COURSE_ROW = (
 _ENTRY_ROWS = (
     select(func.coalesce(_served.c.position, 1).label("k"),
            *[null().cast(column.type) for column in _COURSE_COLUMNS], *_ENTRY_COLUMNS)
-    .select_from(_course.outerjoin(_served, _served.c.course_id == _course.c.id)
+    .select_from(_course.outerjoin(_served, and_(_served.c.course_id == _course.c.id,
+                                                 _served.c.position > bindparam("known")))
                  .outerjoin(_answer, _answer.c.served_item_id == _served.c.id))
     .where(_course.c.id == bindparam("course_id"))
 )
@@ -129,6 +134,11 @@ class Entry(NamedTuple):
     def answered(self) -> bool:
         return self.result is not None
 
+    @property
+    def settled(self) -> bool:
+        """Answered or withdrawn: see web.course.settled for why nothing changes it after."""
+        return self.result is not None or self.withdrawn
+
 
 @dataclass(frozen=True)
 class CourseView:
@@ -172,16 +182,39 @@ def load_view(db: Session, course_id: int) -> CourseView:
     return CourseView(tuple(Entry(*row) for row in rows))
 
 
-def load_course_and_view(db: Session | Connection,
-                         course_id: int) -> tuple[CourseData, CourseView] | None:
-    """The course and its view in one SELECT; None if there is no such course."""
+def load_course_and_view(db: Session | Connection, course_id: int,
+                         settled: SettledEntries | None = None,
+                         ) -> tuple[CourseData, CourseView] | None:
+    """The course and its view in one SELECT; None if there is no such course.
+
+    With `settled` (the process's web.course.settled cache): only the items after the settled
+    ones it holds are read — usually the current item alone — and the view it returns is
+    remembered there."""
+    known = settled.get(course_id) if settled is not None else ()
+    after = known[-1].position if known else 0
+    params = {"course_id": course_id, "known": after}
     if isinstance(db, Connection):
-        rows = fast_execute(db, _COURSE_AND_VIEW, {"course_id": course_id})
+        rows = fast_execute(db, _COURSE_AND_VIEW, params)
     else:
-        rows = db.execute(_COURSE_AND_VIEW, {"course_id": course_id}).all()
+        rows = db.execute(_COURSE_AND_VIEW, params).all()
     if not rows:
         return None
     course = CourseData(*rows[0][1:_N_COURSE + 1])
     first = _N_COURSE + 1
-    return course, CourseView(tuple(Entry(*row[first:]) for row in rows[1:]
-                                    if row[first] is not None))
+    tail = tuple(_entry(row[first:]) for row in rows[1:] if row[first] is not None)
+    if known and tail and tail[0].position != after + 1:  # cannot happen: positions follow
+        assert settled is not None
+        settled.forget(course_id)
+        return load_course_and_view(db, course_id)
+    view = CourseView(known + tail)
+    if settled is not None:
+        settled.remember(course_id, view)
+    return course, view
+
+
+def _entry(columns: Sequence[Any]) -> Entry:
+    entry = Entry._make(columns)
+    # The same few strings in thousands of cached courses (web.course.settled): one copy each.
+    if entry.result is not None:
+        return entry._replace(item_id=sys.intern(entry.item_id), result=sys.intern(entry.result))
+    return entry

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select, update
 from starlette.exceptions import HTTPException
 
 from web.course.lifecycle import end_course
 from web.i18n import N_
-from web.models import Candidate, Course, LiveAlert, ServedItem
+from web.models import Answer, Candidate, Course, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED, END_BY_PROCTOR
 
 MAX_GRANTED_MINUTES = 60
@@ -117,9 +118,12 @@ def resolve_alert(
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise HTTPException(409, N_("Ce signalement a déjà été traité."))
     if validate and alert.served_item_id is not None:
+        # Never an answered item (a report sent from a second tab as the first one answered):
+        # an answer is final, which web.course.settled relies on.
         db.execute(
             update(ServedItem)
-            .where(col(ServedItem.id) == alert.served_item_id)
+            .where(col(ServedItem.id) == alert.served_item_id,
+                   ~exists().where(col(Answer.served_item_id) == alert.served_item_id))
             .values(withdrawn=True)
         )
     db.refresh(alert)
