@@ -55,3 +55,13 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
     if url.startswith("postgresql"):  # the tests run into the measurement window
         window = phase["window"]
         assert window["answers"] > 0 and window["app_ms_per_answer"] > 0
+        # PostgreSQL's CPU per hot statement, on what the run left (loadtests.bench_statements).
+        bench = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "loadtests.bench_statements", "--database-url", url,
+             "--statements", "40", "--rounds", "1"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+        assert bench.returncode == 0, bench.stdout + bench.stderr
+        rows = [line for line in bench.stdout.splitlines()[1:] if line.strip()]
+        assert [row.split("  ")[0] for row in rows] == [
+            "SELECT 1 (protocol floor)", "course read, all items (known = 0)",
+            "course read after the settled items", "proctor's live list (20 rows)"]
