@@ -13,27 +13,25 @@ printed (a shared VM is noisy). Figures in loadtests/README.md, round 5.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from sqlalchemy.dialects import postgresql
 
+from loadtests.measure import TICK_MS, cpu_ticks
 from web.course.state import _COURSE_AND_VIEW
 from web.proctor.live import _QUERY as LIVE_LIST
 
-TICK = os.sysconf("SC_CLK_TCK")
 
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+def backend_cpu_us(pid: int) -> float:
+    ticks = cpu_ticks(pid)
+    assert ticks is not None, "the backend's /proc entry: PostgreSQL must run on this machine"
+    return ticks * TICK_MS * 1000
 
 
 def compiled(statement: Any) -> tuple[str, dict[str, Any]]:
@@ -85,11 +83,11 @@ def main(argv: list[str]) -> int:
             for sql, params in calls[:100]:  # warm: prepared, cached
                 cursor.execute(sql, params, prepare=True)
                 cursor.fetchall()
-            server, client = backend_cpu(pid), time.process_time()
+            server, client = backend_cpu_us(pid), time.process_time()
             for sql, params in calls:
                 cursor.execute(sql, params, prepare=True)
                 cursor.fetchall()
-            results[name].append((1e6 * (backend_cpu(pid) - server) / len(calls),
+            results[name].append(((backend_cpu_us(pid) - server) / len(calls),
                                   1e6 * (time.process_time() - client) / len(calls)))
     print(f"{'statement':<40}{'PostgreSQL µs':>16}{'client µs':>14}   median (min) of "
           f"{args.rounds} rounds × {args.statements}")

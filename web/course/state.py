@@ -215,6 +215,7 @@ def load_course_and_view(db: Session | Connection, course_id: int,
 def _entry(columns: Sequence[Any]) -> Entry:
     entry = Entry._make(columns)
     # The same few strings in thousands of cached courses (web.course.settled): one copy each.
-    if entry.result is not None:
-        return entry._replace(item_id=sys.intern(entry.item_id), result=sys.intern(entry.result))
-    return entry
+    # Every row, answered or not: the hot path caches the item it read while unanswered.
+    result = entry.result
+    return entry._replace(item_id=sys.intern(entry.item_id),
+                          result=sys.intern(result) if result is not None else None)
