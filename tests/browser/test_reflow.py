@@ -30,9 +30,11 @@ def check_page(page: Page, name: str, *, big_text: bool = False) -> None:
 
 def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, *,
                                      big_text: bool = False) -> None:
-    """Check the question page for each kind of question, up to 16 questions."""
+    """Check the question page for each kind of question, up to 16 questions — or up to 31
+    while a short-text one is still missing (the course seed is random: 16 questions without
+    one happened, ~17 % of the bank); question 32 stays on screen for the caller."""
     seen: set[str] = set()
-    for number in range(1, 17):
+    for number in range(1, 32):
         candidate.expect_heading(f"Question {number}")
         kind = candidate.kind()
         if kind not in seen:
@@ -44,7 +46,7 @@ def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, *,
                 box = control.bounding_box()
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
         seen.add(kind)
-        if seen == KINDS:
+        if seen == KINDS or (number >= 16 and {"qcu", "qcm", "qroc"} <= seen):
             return
         candidate.answer()
     assert {"qcu", "qcm", "qroc"} <= seen, seen
