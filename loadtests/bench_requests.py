@@ -41,6 +41,7 @@ from loadtests.pages import parse_live_list, parse_question
 from loadtests.run import ADMIN_URL, recreate_database
 from loadtests.seed import seed
 from web.app import create_app
+from web.course.hint import CourseHints
 from web.course.settled import SettledEntries
 from web.settings import Settings
 
@@ -164,7 +165,7 @@ class Meter:
 
 
 async def run(sessions: int, rounds: int, warmup: int, profile: str = "",
-              settled: bool = True) -> Meter:
+              settled: bool = True, hint: bool = True) -> Meter:
     url = recreate_database(ADMIN_URL, os.environ.get("BENCH_DB", "passation_bench"))
     manifest = seed(url, sessions)
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(36),
@@ -172,6 +173,8 @@ async def run(sessions: int, rounds: int, warmup: int, profile: str = "",
     app = create_app(settings)
     if not settled:  # every read fetches all the course's items, as before round 5
         app.state.settled_entries = SettledEntries(capacity=0)
+    if not hint:  # every answer reads the course first, as before round 6
+        app.state.course_hints = CourseHints(capacity=0)
     app.router.routes.append(Route("/bench-trivial", lambda request: PlainTextResponse("ok")))
 
     async def trivial_async(request: Any) -> PlainTextResponse:
@@ -240,6 +243,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--no-settled", action="store_true",
                         help="without the settled items cache (web.course.settled)")
+    parser.add_argument("--no-hint", action="store_true",
+                        help="without the remembered course and item (web.course.hint)")
     parser.add_argument("--profile", default="",
                         help="cProfile this request type (CPU time, profiler overhead included), "
                              "handlers run inline (no thread hop)")
@@ -253,7 +258,7 @@ def main(argv: list[str]) -> int:
 
         web.handler.run_in_threadpool = inline  # type: ignore[assignment]
     meter = asyncio.run(run(args.sessions, args.rounds, args.warmup, args.profile,
-                            settled=not args.no_settled))
+                            settled=not args.no_settled, hint=not args.no_hint))
     print(meter.report())
     if meter.profiler is not None:
         stats = pstats.Stats(meter.profiler)

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from web import i18n
 from web.clock import Clock
+from web.course.hint import CourseHints
 from web.course.settled import SettledEntries
 from web.db import make_autocommit_engine, make_engine
 from web.errors import http_error, server_error
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.content = content
     app.state.settled_entries = SettledEntries()  # web.course.settled: per process
+    app.state.course_hints = CourseHints()  # web.course.hint: per process
     return app
 
 

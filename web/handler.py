@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -172,8 +172,9 @@ async def read_form(request: Request, *, max_files: int, max_part_size: int) -> 
         body = await request.body()
         if len(body) <= max_part_size:  # the header may lie: the body read is what counts
             try:
-                return FormData(parse_qsl(body.decode("latin-1"), keep_blank_values=True,
-                                          max_num_fields=MAX_FIELDS))
+                pairs: list[tuple[str, str | UploadFile]] = list(parse_qsl(
+                    body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FIELDS))
+                return FormData(pairs)
             except ValueError as exc:  # more than MAX_FIELDS fields
                 raise HTTPException(400, N_("Formulaire illisible.")) from exc
     return await request.form(max_files=max_files, max_fields=MAX_FIELDS,

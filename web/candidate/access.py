@@ -112,7 +112,25 @@ def current_course_view(ctx: Ctx) -> tuple[CourseData, CourseView]:
         raise Leave(ctx.redirect("/candidat"))
     if value.get("t") != found[0].client_token:
         raise Leave(ctx.render("candidate/stale.html", status=409, no_store=True))
+    ctx.state.course_hints.remember(found[0], found[1].current)  # web.course.hint
     return found
+
+
+def remembered_course_view(ctx: Ctx) -> tuple[CourseData, CourseView] | None:
+    """This browser's course and view as the process last read or wrote them (web.course.hint
+    and web.course.settled), without reading: only for a write whose guard re-checks them.
+    None when the process holds no such hint, or not for this browser's token."""
+    value = ctx.session.get(COURSE_KEY)
+    if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+        return None
+    hint = ctx.state.course_hints.get(value["id"])
+    if hint is None:
+        return None
+    course, current = hint
+    settled = ctx.state.settled_entries.get(course.id)
+    if value.get("t") != course.client_token or current.position != len(settled) + 1:
+        return None  # settled items run from position 1 without gaps: the current one follows
+    return course, CourseView((*settled, current))
 
 
 def _load_course(ctx: Ctx, course_id: int) -> Course | None:

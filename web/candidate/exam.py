@@ -2,7 +2,9 @@
 
 Hot path: POST /candidat/test/repondre and /candidat/test/passer (one SELECT of the course with
 its served items and answers, then on PostgreSQL one statement inserting the answer and the next
-item and returning that item, both in autocommit: two round trips). Without JavaScript → 303 →
+item and returning that item, both in autocommit: two round trips; one when this process
+remembers the course and its current item and the guarded write finds them unchanged,
+web.course.hint). Without JavaScript → 303 →
 GET /candidat/test (the same SELECT, render: one round trip); with htmx the POST answers that
 next question itself (status 200, rendered from the view the write returned): one request per
 answer cycle instead of two. The GET writes only when the proctor has withdrawn the current item
@@ -18,11 +20,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from web.candidate import question_frame
-from web.candidate.access import current_course, current_course_view, handles_leave
+from web.candidate.access import (
+    current_course,
+    current_course_view,
+    handles_leave,
+    remembered_course_view,
+)
 from web.candidate.end import show_end
 from web.candidate.item_markup import item_markup
 from web.candidate.messages import check_message
-from web.course.answering import Invalid, Refused, Submitted, submit
+from web.course.answering import Invalid, Refused, Submitted, submit, submit_guarded
 from web.course.incidents import record_focus_out, report_problem
 from web.course.lifecycle import end_course
 from web.course.serving import serve_replacement
@@ -143,6 +150,7 @@ def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Respons
     outcome = submitted.outcome
     if submitted.view is not None:  # the next read of this course fetches the new item alone
         ctx.state.settled_entries.remember(course.id, submitted.view)
+        ctx.state.course_hints.remember(course, submitted.view.current)  # the next answer too
     if not ctx.htmx:
         return ctx.redirect("/candidat/fin" if outcome == "ended" else "/candidat/test")
     if outcome != "ended":
@@ -156,9 +164,37 @@ def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Respons
     return show_end(ctx)
 
 
+def _submit_remembered(ctx: Ctx, form: dict[str, list[str]] | None) -> Response | None:
+    """The answer (a skip when `form` is None) to the current item in one round trip, from the
+    course and item this process remembers (web.course.hint), when it holds them and the
+    guarded write finds them unchanged; None: take the ordinary path (read, then write)."""
+    if ctx.conn.dialect.name != "postgresql":
+        return None
+    found = remembered_course_view(ctx)
+    if found is None:
+        return None
+    course, view = found
+    served = ctx.field("served")
+    current = view.current
+    if current is None or not served.isdigit() or int(served) != current.id:
+        return None  # another item, or a malformed number: the ordinary path explains
+    hints = ctx.state.course_hints
+    submitted = submit_guarded(course, view, form, ctx.lang, ctx.state.content, ctx.now,
+                               ctx.conn)
+    if submitted is None:
+        hints.refused += 1
+        hints.forget(course.id)
+        return None
+    hints.used += 1
+    return _after_submit(ctx, course, submitted)
+
+
 @endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def answer(ctx: Ctx) -> Response:
+    guarded = _submit_remembered(ctx, ctx.form_dict())
+    if guarded is not None:
+        return guarded
     course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
     try:
@@ -189,6 +225,9 @@ def skip_confirm(ctx: Ctx) -> Response:
 @endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def skip(ctx: Ctx) -> Response:
+    guarded = _submit_remembered(ctx, None)
+    if guarded is not None:
+        return guarded
     course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
     try:

@@ -53,6 +53,35 @@ _ANSWER_AND_NEXT = text(
     " false FROM stored"
     " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
     " withdrawn")  # an Entry's columns up to `withdrawn`, as web.course.state reads them
+# The same write from a remembered course and current item (web.course.hint): the answer is
+# inserted only if, at this statement's snapshot, every mutable column the decision was taken
+# on still has the value remembered — the course still running, with the same token and extra
+# time; the item not withdrawn, its timer and focus-out unchanged, no report pending on it. The
+# other columns used are immutable, and a later item cannot exist while this one is unanswered
+# and not withdrawn (an answer's unique constraint, a withdrawal's flag). No row back: nothing
+# written, the caller takes the ordinary path.
+_GUARDED_ANSWER_AND_NEXT = text(
+    "WITH current_item AS ("
+    " SELECT s.id FROM served_item s JOIN certification_course c ON c.id = s.course_id"
+    " WHERE s.id = :served_item_id AND c.id = :course_id AND c.state = :started"
+    " AND c.client_token = :client_token AND c.granted_minutes = :granted_minutes"
+    " AND NOT s.withdrawn AND s.timer_started_at IS NOT DISTINCT FROM :timer_started_at"
+    " AND s.focused_out_at IS NOT DISTINCT FROM :focused_out_at"
+    " AND NOT EXISTS (SELECT 1 FROM live_alert l WHERE l.course_id = c.id"
+    " AND l.served_item_id = s.id AND l.status = 'pending')),"
+    " stored AS ("
+    " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
+    " focused_out, answered_at)"
+    " SELECT :course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
+    " :focused_out, :answered_at FROM current_item RETURNING course_id),"
+    " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
+    " WHERE id = (SELECT course_id FROM stored))"
+    " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
+    " focused_out_at, withdrawn)"
+    " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
+    " false FROM stored"
+    " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
+    " withdrawn")
 _STORED = select(_answer.c.value, _answer.c.result)
 _course = Course.__table__  # type: ignore[attr-defined]
 _COUNT = (update(_course).where(_course.c.id == bindparam("course_id"))
@@ -128,12 +157,7 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
     if item is None:  # retired from the bank since it was served: cannot be checked
         raise Refused(409, not_current())
     value, result = _judge(course, entry, item, form, lang, now)
-    start = entry.timer_started_at or entry.served_at
-    stored_answer = {
-        "course_id": course.id, "served_item_id": entry.id, "item_id": entry.item_id,
-        "value": value, "result": result,
-        "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
-        "focused_out": entry.focused_out_at is not None, "answered_at": now}
+    stored_answer = _stored_answer(course, entry, value, result, now)
     answered = tuple(e._replace(value=value, result=result) if e.id == entry.id else e
                      for e in view.entries)
     history = CourseView(answered).history()
@@ -162,6 +186,55 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         end_course(db, course, END_COMPLETED, now)
     db.commit()
     return Submitted("stored")
+
+
+def submit_guarded(course: CourseData, view: CourseView, form: dict[str, list[str]] | None,
+                   lang: str, loaded: LoadedContent, now: dt.datetime,
+                   conn: Connection) -> Submitted | None:
+    """`submit` for the common case — the current item answered in time, a next item to
+    serve — from a remembered course and view (web.course.hint), in one statement whose guard
+    re-checks what the remembered values decided (see _GUARDED_ANSWER_AND_NEXT). PostgreSQL
+    only. None: not that case, or the guard found a change, or the item already has an answer;
+    nothing was written, and the caller goes the ordinary way (read, then `submit`), which gives
+    every other outcome its proper answer (refusals, the form's errors, the end of the test)."""
+    entry = view.current
+    if (entry is None or entry.withdrawn or entry.pending or course.state != COURSE_STARTED
+            or is_overdue(course, now)):
+        return None
+    item = loaded.bank.items.get(entry.item_id)
+    if item is None:
+        return None
+    try:
+        value, result = _judge(course, entry, item, form, lang, now)
+    except Invalid:
+        return None
+    answered = (*view.entries[:-1], entry._replace(value=value, result=result))
+    chosen = next_item(course, CourseView(answered).history(), loaded)
+    if chosen is None:  # the test's last answer ends it: in a transaction, the ordinary way
+        return None
+    try:
+        rows = fast_execute(conn, _GUARDED_ANSWER_AND_NEXT, {
+            **_stored_answer(course, entry, value, result, now), "started": COURSE_STARTED,
+            "client_token": course.client_token, "granted_minutes": course.granted_minutes,
+            "timer_started_at": entry.timer_started_at, "focused_out_at": entry.focused_out_at,
+            "position": view.next_position, "next_item_id": chosen[0], "a": chosen[1],
+            "b": chosen[2]})
+    except IntegrityError:  # answered meanwhile (another tab, a retry): the ordinary path says
+        conn.rollback()
+        return None
+    if not rows:
+        return None
+    following = Entry._make((*rows[0], None, None, False))  # unanswered, not pending
+    return Submitted("stored", CourseView((*answered, following)))
+
+
+def _stored_answer(course: Course | CourseData, entry: Entry, value: str, result: str,
+                   now: dt.datetime) -> dict[str, object]:
+    start = entry.timer_started_at or entry.served_at
+    return {"course_id": course.id, "served_item_id": entry.id, "item_id": entry.item_id,
+            "value": value, "result": result,
+            "time_spent_ms": max(0, int((now - start).total_seconds() * 1000)),
+            "focused_out": entry.focused_out_at is not None, "answered_at": now}
 
 
 def _already_answered(db: Session | Connection, conflict: IntegrityError, entry: Entry,
