@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 import engine
 from tests.web.flows import enrolled
 from web.clock import FrozenClock
-from web.course.answering import _GUARDED_ANSWER_AND_NEXT
+from web.course.answering import _ANSWER_AND_END, _GUARDED_ANSWER_AND_NEXT
 from web.db import session_scope
 from web.models import Answer
 
@@ -195,28 +195,31 @@ def test_an_answer_stored_by_another_tab_is_not_stored_twice(
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # its plan there
-def test_the_guarded_write_finds_its_rows_by_primary_key(
-        primed, db_engine: Engine, clock: FrozenClock) -> None:
+@pytest.mark.parametrize("statement", [_GUARDED_ANSWER_AND_NEXT, _ANSWER_AND_END],
+                         ids=["guarded answer", "last answer"])
+def test_the_answer_statements_find_their_rows_by_primary_key(
+        primed, db_engine: Engine, clock: FrozenClock, statement: Any) -> None:
     """The prepared statement's generic plan (the one a connection keeps after five runs):
     the course by its primary key, never by walking the running courses."""
     exam, lea, flow, _ = primed
     served, course = flow.current_served(), exam.course(lea)
-    sql = _GUARDED_ANSWER_AND_NEXT.text
+    sql = statement.text
     names = list(dict.fromkeys(re.findall(r"(?<![:\w]):(\w+)", sql)))
     values = {"course_id": course.id, "served_item_id": served.id, "item_id": served.item_id,
               "value": "x", "result": "ok", "time_spent_ms": 1, "focused_out": False,
-              "answered_at": clock.now(), "started": "started",
+              "answered_at": clock.now(), "started": "started", "ended": "ended",
+              "completed": "completed", "end_screen_seen_at": None,
               "client_token": course.client_token, "granted_minutes": 0,
               "timer_started_at": served.timer_started_at, "focused_out_at": None,
               "position": served.position + 1, "next_item_id": "none", "a": 1.0, "b": 0.0}
     numbered = re.sub(r"(?<![:\w]):(\w+)", lambda m: f"${names.index(m.group(1)) + 1}", sql)
     with db_engine.connect() as conn:
         conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
-        conn.exec_driver_sql(f"PREPARE guarded AS {numbered}")
+        conn.exec_driver_sql(f"PREPARE answer_statement AS {numbered}")
         arguments = ", ".join(
             "NULL" if values[n] is None else f"'{values[n]}'" for n in names)
         plan = "\n".join(row[0] for row in conn.exec_driver_sql(
-            f"EXPLAIN EXECUTE guarded({arguments})"))
+            f"EXPLAIN EXECUTE answer_statement({arguments})"))
         conn.rollback()
-    assert "certification_course_pkey" in plan and "served_item_pkey" in plan, plan
-    assert "ix_certification_course_state" not in plan, plan
+    assert "certification_course_pkey" in plan, plan
+    assert "ix_certification_course_state" not in plan and "Seq Scan" not in plan, plan

@@ -18,7 +18,12 @@ def render_end(ctx: Ctx, course: Course) -> Response:
         course.end_screen_seen_at = ctx.now
         ctx.db.add(course)
         ctx.db.commit()
-    return ctx.render("candidate/end.html", {"reason": course.end_reason},
+    return end_screen(ctx, course.end_reason)
+
+
+def end_screen(ctx: Ctx, reason: str | None) -> Response:
+    """The end screen of a course whose `end_screen_seen_at` is already recorded."""
+    return ctx.render("candidate/end.html", {"reason": reason},
                       partial="candidate/_end.html", no_store=True)
 
 

@@ -26,7 +26,7 @@ from web.candidate.access import (
     handles_leave,
     remembered_course_view,
 )
-from web.candidate.end import show_end
+from web.candidate.end import end_screen, show_end
 from web.candidate.item_markup import item_markup
 from web.candidate.messages import check_message
 from web.course.answering import Invalid, Refused, Submitted, submit, submit_guarded
@@ -148,6 +148,12 @@ def _after_submit(ctx: Ctx, course: CourseData, submitted: Submitted) -> Respons
     the view the write returned (the course is unchanged by it), else read again (a
     resubmitted identical answer gets the current question, as the redirect did)."""
     outcome = submitted.outcome
+    if submitted.ended is not None:  # the last answer ended the test in its own statement
+        ctx.state.course_hints.forget(course.id)
+        ctx.state.settled_entries.forget(course.id)  # never read on the hot path again
+        if not ctx.htmx:
+            return ctx.redirect("/candidat/fin")
+        return end_screen(ctx, submitted.ended.end_reason)  # its end_screen_seen_at is set
     if submitted.view is not None:  # the next read of this course fetches the new item alone
         ctx.state.settled_entries.remember(course.id, submitted.view)
         ctx.state.course_hints.remember(course, submitted.view.current)  # the next answer too
@@ -199,7 +205,8 @@ def answer(ctx: Ctx) -> Response:
     served_id = _served_id(ctx, ctx.field("served"))
     try:
         submitted = submit(lambda: ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
-                           ctx.state.content, ctx.now, autocommit=ctx.conn)
+                           ctx.state.content, ctx.now, autocommit=ctx.conn,
+                           shows_end=ctx.htmx)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     except Invalid as invalid:
@@ -232,7 +239,8 @@ def skip(ctx: Ctx) -> Response:
     served_id = _served_id(ctx, ctx.field("served"))
     try:
         submitted = submit(lambda: ctx.db, course, view, served_id, None, ctx.lang,
-                           ctx.state.content, ctx.now, autocommit=ctx.conn)
+                           ctx.state.content, ctx.now, autocommit=ctx.conn,
+                           shows_end=ctx.htmx)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     return _after_submit(ctx, course, submitted)
