@@ -1,6 +1,6 @@
 """Per-request CPU micro-benchmark: the real app on PostgreSQL, driven in-process over ASGI.
 
-`python -m loadtests.bench_requests [--sessions 5] [--rounds 3]`
+`python -m loadtests.bench_requests [--sessions 5] [--rounds 10] [--no-settled] [--no-hint]`
 
 Recreates the database `passation_bench` (127.0.0.1:5432, `LOADTEST_ADMIN_URL` as for the load
 test), seeds sessions of 20 candidates, joins every candidate through the real pages, then
@@ -12,6 +12,10 @@ time, so a busy shared machine does not skew it) per request type:
 - `POST answer` (htmx: stores the answer and answers the next question's fragment, 200 — the
   whole answer cycle; 303 before that change) and `GET question` (htmx fragment, what a
   reload or the 303's GET costs);
+- once per candidate: `join flow` (join page, identity, code page, code, rules page,
+  rules accepted) and the test's last answer, which ends it — the load test's measurement
+  window holds few of either (candidates join during the ramp, a test outlasts a phase), so
+  an answer cycle costs all told its own figure plus (join flow + last answer) / 32;
 - `GET live list` (htmx fragment, 20 rows of running tests), first with changes in between
   (answers stored since the previous poll), then `unchanged` (two polls in a row): without
   the list's version (a 200 with the whole list) and with it, as proctor.js sends it (204).
@@ -103,13 +107,18 @@ class Browser:
 
 
 async def join(app: Any, session: dict, person: dict) -> Browser:
+    """A candidate's way in, page by page as a browser loads them (the first question
+    excepted): join page, identity, code page, code, rules page, rules accepted."""
     browser = Browser(app, "10.0.0.1")
+    assert (await browser.request("GET", "/candidat"))[0] == 200
     status, _, _ = await browser.request("POST", "/candidat", {
         "session": str(session["id"]), **{k: str(v) for k, v in person.items()}})
     assert status == 303, status
+    assert (await browser.request("GET", "/candidat/code"))[0] == 200
     status, _, _ = await browser.request("POST", "/candidat/code",
                                          {"code": session["access_code"]})
     assert status == 303, status
+    assert (await browser.request("GET", "/candidat/regles"))[0] == 200
     status, headers, _ = await browser.request("POST", "/candidat/regles", {"accept": "1"})
     assert status == 303 and headers["location"] == "/candidat/test", (status, headers)
     return browser
@@ -185,7 +194,11 @@ async def run(sessions: int, rounds: int, warmup: int, profile: str = "",
     candidates: list[Browser] = []
     for session in manifest["sessions"]:
         for person in session["candidates"]:
-            candidates.append(await join(app, session, person))
+            # Once per candidate, like the end of the test below: what an answer cycle costs
+            # all told is the cycle plus (join flow + last answer) / 32.
+            candidates.append(await meter.timed("join flow (6 requests)",
+                                                join(app, session, person)))
+    meter.end_round()
     watcher = await proctor(app, manifest["sessions"][0])
     live_path = f"/surveillant/session/{manifest['sessions'][0]['id']}"
     trivial = Browser(app, "10.0.0.3")
@@ -232,6 +245,20 @@ async def run(sessions: int, rounds: int, warmup: int, profile: str = "",
                                                              version.encode())]))
                 assert status == 204, status
             meter.end_round()
+    length = app.state.content.config.length
+    for browser in candidates:  # to the end of the test: the last answer ends it
+        status, _, page = await browser.request("GET", "/candidat/test", headers=HTMX)
+        while (question := parse_question(page)) is not None:
+            body = [("served", str(question.served)), *question.fields]
+            call = browser.request("POST", "/candidat/test/repondre", body, headers=HTMX)
+            if question.number == length:
+                status, _, page = await meter.timed("POST answer, the last (ends the test)",
+                                                    call)
+                assert status == 200 and "data-served" not in page, (status, page[:300])
+                break
+            status, _, page = await call
+            assert status == 200, (status, page[:300])
+    meter.end_round()
     app.state.engine.dispose()
     return meter
 
