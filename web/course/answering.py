@@ -94,7 +94,7 @@ _GUARDED_ANSWER_AND_NEXT = text(
 # (round 6). As web.course.lifecycle.end_course: the first reason to end wins (a course the
 # proctor or the clock ended meanwhile keeps its reason, and the answer is stored all the
 # same), pending reports are dismissed by the end that ends it. The course is found by its
-# primary key alone (see the guarded write below about generic plans). `end_screen_seen_at`:
+# primary key alone (see the guarded write above about generic plans). `end_screen_seen_at`:
 # the end screen is this request's response (htmx), else NULL (the end page records it).
 _COURSE_COLUMNS = ", ".join(f"c.{column.name}" for column in _course.c)  # CourseData's order
 # The only text spliced in is the model's own column names.
