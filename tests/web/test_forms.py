@@ -3,8 +3,7 @@ parser gives, and malformed or oversized forms get a 400 with a message, never a
 
 from __future__ import annotations
 
-import asyncio
-
+import anyio.from_thread
 import pytest
 from starlette.requests import Request
 from starlette.testclient import TestClient
@@ -40,7 +39,9 @@ def _both(body: bytes, *, content_length: bool = True) -> tuple[list, list]:
                                                    max_part_size=MAX_PART_SIZE)
         return list(ours.multi_items()), list(theirs.multi_items())
 
-    return asyncio.run(read())
+    # In a portal's own event loop, as TestClient does: the browser tests leave one running here.
+    with anyio.from_thread.start_blocking_portal() as portal:
+        return portal.call(read)
 
 
 @pytest.mark.parametrize("body", [
