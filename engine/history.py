@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,9 +23,9 @@ WITHDRAWN = "withdrawn"
 ANSWERS = WRONG | {CORRECT}
 
 
-@dataclass(frozen=True)
-class Served:
-    """One entry of a course's history, in serving order."""
+class Served(NamedTuple):
+    """One entry of a course's history, in serving order. Immutable; a NamedTuple because the
+    app builds one per served item at every answer (~32), 3 × cheaper than a frozen dataclass."""
 
     item_id: str
     result: str | None

@@ -172,8 +172,8 @@ class CourseView:
 
     def history(self) -> list[engine.Served]:
         """The engine's view (same rules as web.course.history.course_history)."""
-        return [engine.Served(item_id=e.item_id,
-                              result="withdrawn" if e.withdrawn else e.result, a=e.a, b=e.b)
+        served = engine.Served
+        return [served(e.item_id, "withdrawn" if e.withdrawn else e.result, e.a, e.b)
                 for e in self.entries]
 
 
