@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 import engine
 from tests.web.flows import enrolled
 from web.clock import FrozenClock
-from web.course.answering import _ANSWER_AND_END, _GUARDED_ANSWER_AND_NEXT
+from web.course.answer_statements import ANSWER_AND_END, GUARDED_ANSWER_AND_NEXT
 from web.db import session_scope
 from web.models import Answer
 
@@ -195,7 +195,7 @@ def test_an_answer_stored_by_another_tab_is_not_stored_twice(
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # its plan there
-@pytest.mark.parametrize("statement", [_GUARDED_ANSWER_AND_NEXT, _ANSWER_AND_END],
+@pytest.mark.parametrize("statement", [GUARDED_ANSWER_AND_NEXT, ANSWER_AND_END],
                          ids=["guarded answer", "last answer"])
 def test_the_answer_statements_find_their_rows_by_primary_key(
         primed, db_engine: Engine, clock: FrozenClock, statement: Any) -> None:

@@ -1,5 +1,5 @@
 """The test's last answer ends the test (on PostgreSQL in the answer's own statement,
-web.course.answering._ANSWER_AND_END; elsewhere in an ORM transaction): the same outcome on
+web.course.answer_statements.ANSWER_AND_END; elsewhere in an ORM transaction): the same outcome on
 both databases."""
 
 from __future__ import annotations

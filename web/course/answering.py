@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -23,6 +23,11 @@ from sqlmodel import Session
 import content
 from content.check import ERR_FORM
 from web.content_state import LoadedContent
+from web.course.answer_statements import (
+    ANSWER_AND_END,
+    ANSWER_AND_NEXT,
+    GUARDED_ANSWER_AND_NEXT,
+)
 from web.course.lifecycle import end_course
 from web.course.serving import next_item, serve_next
 from web.course.state import CourseData, CourseView, Entry
@@ -36,86 +41,6 @@ _answer = Answer.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_answer)  # constant statement: its cache key is computed once
 _course = Course.__table__  # type: ignore[attr-defined]
 MAX_STORED = 4000  # Answer.value's column size
-# PostgreSQL: the answer and the next served item in ONE statement, run in autocommit — one
-# round trip instead of BEGIN, two INSERTs and COMMIT, and just as atomic (a statement is a
-# transaction; the next item is inserted only with the answer). Committed (synchronous_commit
-# on) before the candidate gets the redirect.
-_ANSWER_AND_NEXT = text(
-    "WITH stored AS ("
-    " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
-    " focused_out, answered_at)"
-    " VALUES (:course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
-    " :focused_out, :answered_at) RETURNING course_id),"
-    " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
-    " WHERE id = (SELECT course_id FROM stored))"
-    " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
-    " focused_out_at, withdrawn)"
-    " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
-    " false FROM stored"
-    " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
-    " withdrawn")  # an Entry's columns up to `withdrawn`, as web.course.state reads them
-# The same write from a remembered course and current item (web.course.hint): the answer is
-# inserted only if, at this statement's snapshot, every mutable column the decision was taken
-# on still has the value remembered — the course still running, with the same token and extra
-# time; the item not withdrawn, its timer and focus-out unchanged, no report pending on it. The
-# other columns used are immutable, and a later item cannot exist while this one is unanswered
-# and not withdrawn (an answer's unique constraint, a withdrawal's flag). No row back: nothing
-# written, the caller takes the ordinary path.
-# The guard's comparisons sit inside one `(…) IS TRUE`, which no index can serve, so that the
-# rows are found by the two primary keys alone: with `c.state = $n` as a plain condition the
-# prepared statement's generic plan walked the index on (state, started_at) through every
-# running course (814 buffers against 7, EXPLAIN on the load test's database, round 6).
-_GUARDED_ANSWER_AND_NEXT = text(
-    "WITH current_item AS ("
-    " SELECT s.id FROM certification_course c JOIN served_item s ON s.course_id = c.id"
-    " WHERE c.id = :course_id AND s.id = :served_item_id"
-    " AND (c.state = :started AND c.client_token = :client_token"
-    " AND c.granted_minutes = :granted_minutes AND NOT s.withdrawn"
-    " AND s.timer_started_at IS NOT DISTINCT FROM :timer_started_at"
-    " AND s.focused_out_at IS NOT DISTINCT FROM :focused_out_at) IS TRUE"
-    " AND NOT EXISTS (SELECT 1 FROM live_alert l WHERE l.course_id = c.id"
-    " AND l.served_item_id = s.id AND l.status = 'pending')),"
-    " stored AS ("
-    " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
-    " focused_out, answered_at)"
-    " SELECT :course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
-    " :focused_out, :answered_at FROM current_item RETURNING course_id),"
-    " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
-    " WHERE id = (SELECT course_id FROM stored))"
-    " INSERT INTO served_item (course_id, position, item_id, a, b, served_at, timer_started_at,"
-    " focused_out_at, withdrawn)"
-    " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
-    " false FROM stored"
-    " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
-    " withdrawn")
-# PostgreSQL: the test's last answer and the end of the test in ONE statement — it was eight
-# round trips through the ORM (insert, count, end, dismiss, reload, commit, then the end
-# screen's read and its own commit), 4.1 ms of app CPU against 0.64 for any other answer
-# (round 6). As web.course.lifecycle.end_course: the first reason to end wins (a course the
-# proctor or the clock ended meanwhile keeps its reason, and the answer is stored all the
-# same), pending reports are dismissed by the end that ends it. The course is found by its
-# primary key alone (see the guarded write above about generic plans). `end_screen_seen_at`:
-# the end screen is this request's response (htmx), else NULL (the end page records it).
-_COURSE_COLUMNS = ", ".join(f"c.{column.name}" for column in _course.c)  # CourseData's order
-# The only text spliced in is the model's own column names.
-_ANSWER_AND_END = text(
-    "WITH stored AS ("  # noqa: S608
-    " INSERT INTO answer (course_id, served_item_id, item_id, value, result, time_spent_ms,"
-    " focused_out, answered_at)"
-    " VALUES (:course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
-    " :focused_out, :answered_at) RETURNING course_id),"
-    " prior AS (SELECT c.state FROM certification_course c JOIN stored ON c.id = stored.course_id),"
-    " dismissed AS (UPDATE live_alert SET status = 'dismissed', resolved_at = :answered_at"
-    " WHERE course_id = (SELECT course_id FROM stored) AND status = 'pending'"
-    " AND (SELECT state FROM prior) = :started)"
-    " UPDATE certification_course c SET answered_count = c.answered_count + 1,"
-    " end_reason = CASE WHEN c.state = :started THEN :completed ELSE c.end_reason END,"
-    " end_comment = CASE WHEN c.state = :started THEN NULL ELSE c.end_comment END,"
-    " ended_at = CASE WHEN c.state = :started THEN :answered_at ELSE c.ended_at END,"
-    " end_screen_seen_at = COALESCE(c.end_screen_seen_at, :end_screen_seen_at),"
-    " state = :ended"
-    " FROM stored WHERE c.id = stored.course_id"
-    " RETURNING " + _COURSE_COLUMNS)
 _STORED = select(_answer.c.value, _answer.c.result)
 _COUNT = (update(_course).where(_course.c.id == bindparam("course_id"))
           .values(answered_count=_course.c.answered_count + 1))
@@ -202,11 +127,11 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         chosen = next_item(course, history, loaded)
         try:
             if chosen is None:  # the test's last answer
-                [ended] = fast_execute(autocommit, _ANSWER_AND_END, {
+                [ended] = fast_execute(autocommit, ANSWER_AND_END, {
                     **stored_answer, "started": COURSE_STARTED, "ended": COURSE_ENDED,
                     "completed": END_COMPLETED, "end_screen_seen_at": now if shows_end else None})
                 return Submitted("stored", ended=CourseData(*ended))
-            [served] = fast_execute(autocommit, _ANSWER_AND_NEXT, {
+            [served] = fast_execute(autocommit, ANSWER_AND_NEXT, {
                 **stored_answer, "position": view.next_position,
                 "next_item_id": chosen[0], "a": chosen[1], "b": chosen[2]})
         except IntegrityError as conflict:
@@ -233,7 +158,7 @@ def submit_guarded(course: CourseData, view: CourseView, form: dict[str, list[st
                    conn: Connection) -> Submitted | None:
     """`submit` for the common case — the current item answered in time, a next item to
     serve — from a remembered course and view (web.course.hint), in one statement whose guard
-    re-checks what the remembered values decided (see _GUARDED_ANSWER_AND_NEXT). PostgreSQL
+    re-checks what the remembered values decided (see web.course.answer_statements). PostgreSQL
     only. None: not that case, or the guard found a change, or the item already has an answer;
     nothing was written, and the caller goes the ordinary way (read, then `submit`), which gives
     every other outcome its proper answer (refusals, the form's errors, the end of the test)."""
@@ -253,7 +178,7 @@ def submit_guarded(course: CourseData, view: CourseView, form: dict[str, list[st
     if chosen is None:  # the test's last answer ends it: in a transaction, the ordinary way
         return None
     try:
-        rows = fast_execute(conn, _GUARDED_ANSWER_AND_NEXT, {
+        rows = fast_execute(conn, GUARDED_ANSWER_AND_NEXT, {
             **_stored_answer(course, entry, value, result, now), "started": COURSE_STARTED,
             "client_token": course.client_token, "granted_minutes": course.granted_minutes,
             "timer_started_at": entry.timer_started_at, "focused_out_at": entry.focused_out_at,
