@@ -23,7 +23,7 @@ _TEXT = re.compile(r'<input type="text" id="[^"]*" name="(answer(?:-[^"]*)?)"')
 _ITEM_TIMER = re.compile(r'data-item-countdown data-remaining-seconds="(\d+)"')
 _QUESTION_NO = re.compile(r'id="progress-label">[^<]*?(\d+) / (\d+)<')
 
-_ROW = re.compile(r'<tr id="candidat-(\d+)">(.*?)</tr>', re.S)
+_ROW = re.compile(r'<tr id="candidat-(\d+)"[^>]*>(.*?)</tr>', re.S)  # out-of-band rows too
 _ALERT = re.compile(r'/alertes/(\d+)/valider"')
 _VERSION = re.compile(r'data-live-version="([^"]*)"')
 

@@ -13,6 +13,8 @@ from tests.browser.people import OpenPage, ProctorDesk, SessionData
 from tests.browser.server import LiveServer
 from tests.web.factories import report_problem, start_course
 from web.clock import utcnow
+from web.db import session_scope
+from web.models import Course
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +133,29 @@ def test_live_list_counts_the_time_left_down_between_polls(open_page: OpenPage, 
     assert poll.value.status == 204
     expect(cell).to_have_text(re.compile(r"^4 min \d\d s$"))
     assert_accessible(proctor.page, "proctor-countdown")
+
+
+def test_live_list_takes_in_only_what_changed(open_page: OpenPage, exam: SessionData,
+                                              live_server: LiveServer) -> None:
+    """A poll after an answer brings that row's question number alone (out of band): the
+    page shows it, and the minutes the proctor is typing in another row stay as typed."""
+    lea, hugo = exam.candidates[0], exam.candidates[1]
+    assert live_server.engine is not None
+    lea_course, _ = start_course(live_server.engine, exam.id, lea.id, utcnow(), item_id=ITEM)
+    start_course(live_server.engine, exam.id, hugo.id, utcnow(), item_id=ITEM)
+    proctor = ProctorDesk(open_page(), exam)
+    proctor.sign_in()
+    expect(proctor.row(lea)).to_contain_text("Question 1 / 32")
+    minutes = proctor.row(hugo).get_by_label("Minutes à accorder")
+    minutes.fill("12")
+    with session_scope(live_server.engine) as db:  # Léa answers (what the list reads of it)
+        db.get(Course, lea_course).answered_count += 1
+        db.commit()
+    with proctor.page.expect_response(
+            lambda r: r.url.endswith(f"/surveillant/session/{exam.id}")
+            and r.headers.get("hx-reswap") == "none", timeout=10_000) as poll:
+        expect(proctor.row(lea)).to_contain_text("Question 2 / 32", timeout=10_000)
+    assert "<tr" not in poll.value.text()
+    expect(minutes).to_have_value("12")
+    expect(minutes).to_be_focused()
+    assert_accessible(proctor.page, "proctor-list-changes")

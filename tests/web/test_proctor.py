@@ -110,7 +110,7 @@ def test_live_list_fragment_for_polling(client, db_engine, clock, session_data) 
     start_course(db_engine, session_id, candidates[1], clock.now())
     fragment = proctor.live_list(htmx=True)
     assert "<html" not in fragment and "<table" in fragment
-    assert "Question 1 / 32" in fragment
+    assert f'Question <span id="question-{candidates[1]}">1</span> / 32' in fragment
     # 105 min × 1.33 = 139 min 39 s for Hugo's 33 % extra time.
     assert "2 h 19 min" in fragment
     response = client.get(proctor.base, headers={"HX-Request": "true"})

@@ -15,18 +15,28 @@ from tests.web.factories import make_session, report_problem, start_course
 from tests.web.test_proctor import Proctor
 from web import i18n
 from web.db import session_scope
-from web.models import Answer, Course
+from web.models import Answer, Candidate, Course
+from web.proctor import routes
 from web.proctor.live import CandidateRow, PendingAlert
 from web.proctor.render import FRAME_TEMPLATE, ROW_TEMPLATE, ListRenderer
 from web.templating import format_duration
 
 VERSION = re.compile(r'data-live-version="([0-9a-f]+)"')
+OUT_OF_BAND = re.compile(r'<(tr|span|div) id="([a-z-]+\d*)" ([^>]*?)hx-swap-oob="true"(.*?)</\1>'
+                         r'(?:</template>)?', re.S)
+QUESTION_NUMBER = re.compile(r'<span id="question-\d+">(\d+)</span>')
+TIME_LEFT = re.compile(r'data-time-left="\d+">[^<]*<')
 
 
 class PollingProctor(Proctor):
-    """The proctor's browser with JavaScript: polls with the version of the list it shows."""
+    """The proctor's browser with JavaScript: polls with the version of the list it shows and
+    keeps the list on screen (`page`), swapping in what a poll brings: the whole list, or,
+    under `HX-Reswap: none`, the out-of-band elements, each in place of the element with its
+    id (what htmx does)."""
 
     version: str | None = None
+    page: str = ""
+    changes_only: int = 0  # polls answered with the changes alone
 
     def poll(self):  # noqa: ANN201
         headers = {"HX-Request": "true"}
@@ -34,19 +44,53 @@ class PollingProctor(Proctor):
             headers["X-Live-Version"] = self.version
         response = self.client.get(self.base, headers=headers)
         if response.status_code == 200:
-            self.version = VERSION.search(response.text).group(1)
+            if response.headers.get("hx-reswap") == "none":
+                self.changes_only += 1
+                self.page = swap_out_of_band(self.page, response.text)
+            else:
+                self.page = response.text
+            self.version = VERSION.search(self.page).group(1)
         return response
 
     def shows(self) -> str:
-        """A poll that must bring a new list."""
+        """A poll that must bring a new list: the list then on screen."""
         response = self.poll()
         assert response.status_code == 200, response.status_code
-        return html.unescape(response.text)
+        assert same_list(self.page, self.whole())
+        return html.unescape(QUESTION_NUMBER.sub(r"\1", self.page))
 
     def unchanged(self) -> bool:
         response = self.poll()
         assert response.status_code in (200, 204)
         return response.status_code == 204
+
+    def whole(self) -> str:
+        """The whole list as a first load gets it, leaving the browser's state alone."""
+        response = self.client.get(self.base, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and "hx-reswap" not in response.headers
+        return response.text
+
+
+def swap_out_of_band(page: str, changes: str) -> str:
+    swapped = 0
+    for match in OUT_OF_BAND.finditer(changes):
+        tag, element_id, before, rest = match.groups()
+        element = f'<{tag} id="{element_id}" {before}'.rstrip() + rest + f"</{tag}>"
+        element = element.replace(f'<{tag} id="{element_id}" >', f'<{tag} id="{element_id}">')
+        target = re.compile(rf'<{tag} id="{element_id}"[ >].*?</{tag}>', re.S)
+        assert len(target.findall(page)) == 1, f"{element_id}: no single target on the page"
+        page = target.sub(lambda _: element, page)  # noqa: B023 - used at once
+        swapped += 1
+    assert swapped and VERSION.search(changes), changes
+    # Nothing else in the answer: htmx would drop it (the main swap is off).
+    assert not OUT_OF_BAND.sub("", changes).replace("<template>", "").strip(), changes
+    return page
+
+
+def same_list(shown: str, whole: str) -> bool:
+    """The list on screen is the whole list, but for the time left of the rows the poll left
+    alone, which the browser counts down itself."""
+    return TIME_LEFT.sub("", shown) == TIME_LEFT.sub("", whole)
 
 
 @pytest.fixture
@@ -64,6 +108,13 @@ def answer(db_engine, course_id: int, served_id: int, now: dt.datetime) -> None:
                       value="1", result="ok", answered_at=now))
         course = db.get(Course, course_id)
         course.answered_count += 1  # as the app's answer statement does
+        db.commit()
+
+
+def moves_on(db_engine, course_id: int) -> None:  # noqa: ANN001
+    """The candidate is one question further (what the list reads of the answers)."""
+    with session_scope(db_engine) as db:
+        db.get(Course, course_id).answered_count += 1
         db.commit()
 
 
@@ -106,6 +157,82 @@ def test_every_change_brings_the_list_again(proctor, db_engine, clock) -> None: 
     # Extra time moves the deadline: the new time left must reach the browser.
     proctor.client.post(f"{proctor.base}/candidats/{hugo}/temps", data={"minutes": "5"})
     assert "dont 5 min accordées" in proctor.shows()
+    # Most of these polls brought only what changed (the flash after the actions: the whole
+    # list), and each left on screen what the whole list shows (checked in `shows`).
+    assert proctor.changes_only >= 3
+
+
+def test_a_poll_brings_only_what_changed(proctor, db_engine, clock) -> None:  # noqa: ANN001
+    lea, hugo, ines = proctor.candidates
+    lea_course, lea_item = start_course(db_engine, proctor.session_id, lea, clock.now())
+    hugo_course, hugo_item = start_course(db_engine, proctor.session_id, hugo, clock.now())
+    whole = proctor.shows()
+    # An answer: the question number of that row, and the list's new version — nothing else.
+    answer(db_engine, hugo_course, hugo_item, clock.now())
+    response = proctor.poll()
+    assert response.headers["hx-reswap"] == "none"
+    assert "<tr" not in response.text
+    assert f'<span id="question-{hugo}" hx-swap-oob="true">2</span>' in response.text
+    assert f"question-{lea}" not in response.text
+    assert len(response.content) < 300 < len(whole.encode())
+    # A reported problem changes Léa's row (an alert and its buttons) and the count of alerts
+    # in the list's heading: the whole list.
+    report_problem(db_engine, proctor.session_id, lea_course, lea_item, clock.now())
+    assert "1 signalement en attente." in proctor.shows()
+    assert proctor.changes_only == 1
+    # A resume request changes Hugo's row alone: that row, whole, as an out-of-band row.
+    with session_scope(db_engine) as db:
+        db.get(Course, hugo_course).resume_requested_at = clock.now()
+        db.commit()
+    response = proctor.poll()
+    assert response.headers["hx-reswap"] == "none"
+    assert f'<template><tr id="candidat-{hugo}" hx-swap-oob="true">' in response.text
+    assert f"candidat-{lea}" not in response.text and f"candidat-{ines}" not in response.text
+    assert "Demande de reprise" in html.unescape(response.text)
+    assert same_list(proctor.page, proctor.whole())
+
+
+def test_a_new_deadline_reaches_the_browser_with_the_changes(proctor, db_engine, clock) -> None:  # noqa: ANN001
+    hugo = proctor.candidates[1]
+    course_id, _ = start_course(db_engine, proctor.session_id, hugo, clock.now())
+    assert 'data-time-left="8379">' in proctor.shows()
+    # The centre corrects the extra time of a running test: nothing else on the row changes,
+    # but its time left does.
+    with session_scope(db_engine) as db:
+        db.get(Course, course_id).extra_time_percent = 0
+        db.commit()
+    response = proctor.poll()
+    assert response.headers["hx-reswap"] == "none"
+    assert f'<tr id="candidat-{hugo}" hx-swap-oob="true">' in response.text
+    assert 'data-time-left="6300">1 h 45 min<' in response.text
+    assert TIME_LEFT.sub("", proctor.page) == TIME_LEFT.sub("", proctor.whole())
+    assert 'data-time-left="6300">' in proctor.page
+
+
+def test_a_list_this_process_did_not_send_comes_whole(proctor, db_engine, clock) -> None:  # noqa: ANN001
+    hugo = proctor.candidates[1]
+    course_id, _ = start_course(db_engine, proctor.session_id, hugo, clock.now())
+    proctor.shows()
+    # Another process sent the list on screen, or this one forgot it: the whole list.
+    routes._shown.lists.clear()
+    moves_on(db_engine, course_id)
+    response = proctor.poll()
+    assert response.status_code == 200 and "hx-reswap" not in response.headers
+    assert 'class="live-table"' in response.text
+    # So does a list with another set of rows (a candidate enrolled meanwhile).
+    with session_scope(db_engine) as db:
+        db.add(Candidate(session_id=proctor.session_id, last_name="Durand", first_name="Noah",
+                         birth_date=dt.date(2011, 3, 4), created_at=clock.now()))
+        db.commit()
+    moves_on(db_engine, course_id)
+    response = proctor.poll()
+    assert "hx-reswap" not in response.headers and 'class="live-table"' in response.text
+    # And a list shown in another language.
+    moves_on(db_engine, course_id)
+    proctor.client.post("/langue", data={"lang": "en", "next": proctor.base})
+    response = proctor.poll()
+    assert "hx-reswap" not in response.headers and "Time left" in response.text
+    assert proctor.changes_only == 0
 
 
 def test_an_action_message_is_never_lost_to_a_204(proctor, db_engine, clock) -> None:  # noqa: ANN001

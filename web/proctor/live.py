@@ -90,6 +90,7 @@ class CandidateRow:
     granted_minutes: int
     alerts: tuple[PendingAlert, ...]
     remaining_seconds: int
+    deadline: dt.datetime | None = None  # the test's end, extra and granted time included
     html: str = ""  # set by web.proctor.render
 
     @property
@@ -108,10 +109,14 @@ class CandidateRow:
                 None if self.running else self.answered, self.length, self.end_reason,
                 self.granted_minutes, self.alerts)
 
+    def question_number(self) -> str:
+        """The question a running candidate is on (the row's `question_n` slot)."""
+        return str(min(self.answered + 1, self.length))
+
     def slots(self) -> dict[str, str]:
         return {"remaining": format_duration(self.remaining_seconds),
                 "remaining_s": str(self.remaining_seconds),
-                "question_n": str(min(self.answered + 1, self.length))}
+                "question_n": self.question_number()}
 
 
 def _state(authorised: bool, course_state: str | None, resume_requested: bool) -> str:
@@ -172,7 +177,7 @@ class LiveList:
             if last is not None and last.id == cid:  # another pending alert of this candidate
                 last.alerts += (PendingAlert(alert_id, position),)
                 continue
-            remaining = 0
+            remaining, deadline = 0, None
             if course_id is not None:
                 deadline = course_deadline(started_at, duration, course_extra, granted or 0)
                 remaining = max(0, int((deadline - now).total_seconds()))
@@ -185,7 +190,7 @@ class LiveList:
                 answered=answered if course_id is not None else 0, length=length,
                 end_reason=end_reason, granted_minutes=granted or 0,
                 alerts=(PendingAlert(alert_id, position),) if alert_id is not None else (),
-                remaining_seconds=remaining)
+                remaining_seconds=remaining, deadline=deadline)
             rows.append(last)
         return rows
 

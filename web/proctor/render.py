@@ -121,3 +121,9 @@ class ListRenderer:
             # Safe once wrapped (render): the literals come from the autoescaped template, the
             # slot values are digits and unit words (format_duration, str(int)).
             row.html = entry[1] % row.slots()
+
+    def row_html(self, env: jinja2.Environment, lang: str, exam_id: int,
+                 row: CandidateRow) -> str:
+        """One row's markup (`proctor/_live_row.html`), from the same cache."""
+        self.render_rows(env, lang, exam_id, [row])
+        return row.html

@@ -20,6 +20,7 @@ from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.proctor import actions
 from web.proctor.auth import attempt_login, forbidden, require_proctor, sign_in, signed_in_to
+from web.proctor.changes import ShownLists
 from web.proctor.live import live_list
 from web.proctor.render import ListRenderer
 
@@ -54,8 +55,10 @@ def logout(ctx: Ctx) -> Response:
     return ctx.redirect("/surveillant")
 
 
-# Per process: rendered rows and list frames only depend on the bank-free row data.
+# Per process: rendered rows and list frames only depend on the bank-free row data; the lists
+# sent recently, to answer a poll with what changed since (web.proctor.changes).
 _renderer = ListRenderer()
+_shown = ShownLists()
 
 
 @endpoint(on_loop=True)  # polled every 5 s by every proctor: see web/handler.py
@@ -71,20 +74,31 @@ def live(ctx: Ctx) -> Response:
     if not signed_in_to(ctx.session, session_id, listing.password):
         raise forbidden()
     env = ctx.state.templates.env
-    version = listing.version(ctx.lang, _renderer.stamp(env))
+    stamp = _renderer.stamp(env)
+    version = listing.version(ctx.lang, stamp)
     flash = ctx.session.pop("proctor_flash", None)
     if ctx.htmx:
-        if flash is None and ctx.request.headers.get("x-live-version") == version:
+        shown_version = ctx.request.headers.get("x-live-version")
+        if flash is None and shown_version == version:
             response = Response(status_code=204)
         else:
-            response = HTMLResponse(_renderer.render(env, ctx.lang, session_id, listing.rows,
-                                                     version=version, flash=flash))
+            changes = None if flash is not None else _shown.changes(
+                env, _renderer, session_id, ctx.lang, stamp, shown_version, version,
+                listing.rows)
+            if changes is not None:  # out-of-band swaps only: see web.proctor.changes
+                response = HTMLResponse(changes, headers={"hx-reswap": "none"})
+            else:
+                response = HTMLResponse(_renderer.render(env, ctx.lang, session_id,
+                                                         listing.rows, version=version,
+                                                         flash=flash))
+            _shown.remember(session_id, version, ctx.lang, stamp, listing.rows)
         response = vary_on_htmx(response, no_store=True)
         response.headers["vary"] += ", X-Live-Version"
         return response
     exam = require_proctor(ctx, session_id, ctx.conn)  # the page's header (page loads only)
     live_html = _renderer.render(env, ctx.lang, session_id, listing.rows, version=version,
                                  flash=flash)
+    _shown.remember(session_id, version, ctx.lang, stamp, listing.rows)  # its first poll
     return ctx.render("proctor/session.html", {"exam": exam, "live_html": live_html},
                       no_store=True)
 

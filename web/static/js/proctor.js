@@ -55,6 +55,8 @@
     tick();
     window.setInterval(tick, 1000);
   });
-  // Cells swapped in by a poll start from the figure they carry.
+  // Cells swapped in by a poll start from the figure they carry (a whole list, or rows sent
+  // out of band by a poll that brought only the changes: web/proctor/changes.py).
   document.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("htmx:oobAfterSwap", tick);
 })();

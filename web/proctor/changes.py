@@ -1,0 +1,103 @@
+"""A poll's answer as the changes since the list the proctor's browser shows.
+
+Every proctor re-reads the list every 5 s, and while candidates answer it changes at nearly
+every poll — mostly the question number of a row or two. Sending the whole list each time
+(≈ 2.5 kB a row, ≈ 50 kB for a session of 20) cost a full render and its bytes at every
+poll, 400 polls/s at the design point, and replaced every row in the proctor's page,
+including a number of minutes being typed. So each process remembers, for the versions of the
+lists it sent recently, what each row showed; a poll that sends back one of those versions
+gets only what changed, as htmx out-of-band swaps (the main swap is turned off by
+`HX-Reswap: none`):
+
+- the list's marker (`#live-meta`: the new version, the count of pending alerts);
+- each row whose content or deadline changed (state, alerts, names, time granted…), whole,
+  with its time left, inside a `<template>` as htmx wants table rows;
+- each row whose question number alone changed: just that number (`#question-<id>`), so the
+  row, its buttons and its fields stay as they are.
+
+Anything else — a version this process did not send (another process, or forgotten), other
+rows or another order, another count of alerts, a message to show, another language or
+template — gets the whole list, as before. The result is the same page as the whole list
+would give (tests/web/test_proctor_live.py), except the time left of unchanged rows, which the
+browser counts down from the figure it already has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from web.proctor.live import CandidateRow
+from web.proctor.render import ListRenderer
+
+# Lists remembered per process (least recently used dropped first): each ≈ 4 kB for a session
+# of 20 (references to the rows' values), so ≈ 16 MB at most. A forgotten version only costs
+# one whole list.
+REMEMBERED_VERSIONS = 4_000
+
+Frame = tuple[Any, ...]  # what the list's frame shows: language, stamp, rows in order, alerts
+# candidate → (row key, question number, deadline): everything a row shows (the time left
+# follows from the deadline).
+Shown = dict[int, tuple[tuple[Any, ...], str, dt.datetime | None]]
+
+
+def _frame(lang: str, stamp: str, rows: list[CandidateRow]) -> Frame:
+    return (lang, stamp, tuple(row.id for row in rows), sum(len(row.alerts) for row in rows))
+
+
+class ShownLists:
+    """Per process: what each recently sent version of a session's list shows."""
+
+    def __init__(self, size: int = REMEMBERED_VERSIONS) -> None:
+        self.size = size
+        self.lists: OrderedDict[tuple[int, str], tuple[Frame, Shown]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.sent_changes = 0  # polls answered with changes only, and with the whole list
+        self.sent_whole = 0
+
+    def remember(self, exam_id: int, version: str, lang: str, stamp: str,
+                 rows: list[CandidateRow]) -> None:
+        shown = {row.id: (row.key(), row.question_number(), row.deadline) for row in rows}
+        with self.lock:
+            self.lists[(exam_id, version)] = (_frame(lang, stamp, rows), shown)
+            self.lists.move_to_end((exam_id, version))
+            if len(self.lists) > self.size:
+                self.lists.popitem(last=False)
+
+    def changes(self, env: jinja2.Environment, renderer: ListRenderer, exam_id: int,
+                lang: str, stamp: str, shown_version: str | None, version: str,
+                rows: list[CandidateRow]) -> Markup | None:
+        """The out-of-band swaps that turn the list `shown_version` into this one, or None
+        when this process does not know that list or the frame differs (send it whole)."""
+        if not shown_version:
+            return None
+        with self.lock:
+            before = self.lists.get((exam_id, shown_version))
+        if before is None or before[0] != _frame(lang, stamp, rows):
+            self.sent_whole += 1
+            return None
+        shown = before[1]
+        pending = sum(len(row.alerts) for row in rows)
+        # Plain strings, made safe markup once at the end: the version is hex digits, the
+        # counts and ids ints, the rows markup rendered by the autoescaped template.
+        parts = [f'<div id="live-meta" data-pending-alerts="{pending}" data-live-version='
+                 f'"{version}" hidden hx-swap-oob="true"></div>']
+        for row in rows:
+            key, number, deadline = shown[row.id]
+            if key != row.key() or deadline != row.deadline:  # a new deadline: new time left
+                html = renderer.row_html(env, lang, exam_id, row).lstrip()
+                # The row's own markup opens with `<tr id="candidat-N">`: mark it out-of-band.
+                opening = f'<tr id="candidat-{row.id}">'
+                if not html.startswith(opening):  # an edited row template: the whole list
+                    return None
+                parts.append(f'<template><tr id="candidat-{row.id}" hx-swap-oob="true">'
+                             f"{html[len(opening):]}</template>")
+            elif row.running and number != (now := row.question_number()):
+                parts.append(f'<span id="question-{row.id}" hx-swap-oob="true">{now}</span>')
+        self.sent_changes += 1
+        return Markup("\n".join(parts))  # noqa: S704 - see above
