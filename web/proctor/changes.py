@@ -57,8 +57,6 @@ class ShownLists:
         self.size = size
         self.lists: OrderedDict[tuple[int, str], tuple[Frame, Shown]] = OrderedDict()
         self.lock = threading.Lock()
-        self.sent_changes = 0  # polls answered with changes only, and with the whole list
-        self.sent_whole = 0
 
     def remember(self, exam_id: int, version: str, lang: str, stamp: str,
                  rows: list[CandidateRow]) -> None:
@@ -79,7 +77,6 @@ class ShownLists:
         with self.lock:
             before = self.lists.get((exam_id, shown_version))
         if before is None or before[0] != _frame(lang, stamp, rows):
-            self.sent_whole += 1
             return None
         shown = before[1]
         pending = sum(len(row.alerts) for row in rows)
@@ -99,5 +96,4 @@ class ShownLists:
                              f"{html[len(opening):]}</template>")
             elif row.running and number != (now := row.question_number()):
                 parts.append(f'<span id="question-{row.id}" hx-swap-oob="true">{now}</span>')
-        self.sent_changes += 1
         return Markup("\n".join(parts))  # noqa: S704 - see above
