@@ -46,8 +46,10 @@ Frame = tuple[Any, ...]  # what the list's frame shows: language, stamp, rows in
 Shown = dict[int, tuple[tuple[Any, ...], str, dt.datetime | None]]
 
 
-def _frame(lang: str, stamp: str, rows: list[CandidateRow]) -> Frame:
-    return (lang, stamp, tuple(row.id for row in rows), sum(len(row.alerts) for row in rows))
+def shown_state(lang: str, stamp: str, rows: list[CandidateRow]) -> tuple[Frame, Shown]:
+    """What a list shows, as remembered and compared: computed once per poll."""
+    frame = (lang, stamp, tuple(row.id for row in rows), sum(len(row.alerts) for row in rows))
+    return frame, {row.id: (row.key(), row.question_number(), row.deadline) for row in rows}
 
 
 class ShownLists:
@@ -58,35 +60,35 @@ class ShownLists:
         self.lists: OrderedDict[tuple[int, str], tuple[Frame, Shown]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def remember(self, exam_id: int, version: str, lang: str, stamp: str,
-                 rows: list[CandidateRow]) -> None:
-        shown = {row.id: (row.key(), row.question_number(), row.deadline) for row in rows}
+    def remember(self, exam_id: int, version: str, state: tuple[Frame, Shown]) -> None:
         with self.lock:
-            self.lists[(exam_id, version)] = (_frame(lang, stamp, rows), shown)
+            self.lists[(exam_id, version)] = state
             self.lists.move_to_end((exam_id, version))
             if len(self.lists) > self.size:
                 self.lists.popitem(last=False)
 
     def changes(self, env: jinja2.Environment, renderer: ListRenderer, exam_id: int,
-                lang: str, stamp: str, shown_version: str | None, version: str,
-                rows: list[CandidateRow]) -> Markup | None:
-        """The out-of-band swaps that turn the list `shown_version` into this one, or None
-        when this process does not know that list or the frame differs (send it whole)."""
+                lang: str, shown_version: str | None, version: str, rows: list[CandidateRow],
+                state: tuple[Frame, Shown]) -> Markup | None:
+        """The out-of-band swaps that turn the list `shown_version` into this one (`rows`,
+        whose `shown_state` is `state`), or None when this process does not know that list or
+        the frame differs (send it whole)."""
         if not shown_version:
             return None
         with self.lock:
             before = self.lists.get((exam_id, shown_version))
-        if before is None or before[0] != _frame(lang, stamp, rows):
+        frame, now = state
+        if before is None or before[0] != frame:
             return None
         shown = before[1]
-        pending = sum(len(row.alerts) for row in rows)
         # Plain strings, made safe markup once at the end: the version is hex digits, the
         # counts and ids ints, the rows markup rendered by the autoescaped template.
-        parts = [f'<div id="live-meta" data-pending-alerts="{pending}" data-live-version='
+        parts = [f'<div id="live-meta" data-pending-alerts="{frame[3]}" data-live-version='
                  f'"{version}" hidden hx-swap-oob="true"></div>']
         for row in rows:
             key, number, deadline = shown[row.id]
-            if key != row.key() or deadline != row.deadline:  # a new deadline: new time left
+            new_key, new_number, new_deadline = now[row.id]
+            if key != new_key or deadline != new_deadline:  # a new deadline: new time left
                 html = renderer.row_html(env, lang, exam_id, row).lstrip()
                 # The row's own markup opens with `<tr id="candidat-N">`: mark it out-of-band.
                 opening = f'<tr id="candidat-{row.id}">'
@@ -94,6 +96,7 @@ class ShownLists:
                     return None
                 parts.append(f'<template><tr id="candidat-{row.id}" hx-swap-oob="true">'
                              f"{html[len(opening):]}</template>")
-            elif row.running and number != (now := row.question_number()):
-                parts.append(f'<span id="question-{row.id}" hx-swap-oob="true">{now}</span>')
+            elif row.running and number != new_number:
+                parts.append(f'<span id="question-{row.id}" hx-swap-oob="true">{new_number}'
+                             "</span>")
         return Markup("\n".join(parts))  # noqa: S704 - see above

@@ -20,7 +20,7 @@ from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.proctor import actions
 from web.proctor.auth import attempt_login, forbidden, require_proctor, sign_in, signed_in_to
-from web.proctor.changes import ShownLists
+from web.proctor.changes import ShownLists, shown_state
 from web.proctor.live import live_list
 from web.proctor.render import ListRenderer
 
@@ -82,23 +82,25 @@ def live(ctx: Ctx) -> Response:
         if flash is None and shown_version == version:
             response = Response(status_code=204)
         else:
+            shown = shown_state(ctx.lang, stamp, listing.rows)
             changes = None if flash is not None else _shown.changes(
-                env, _renderer, session_id, ctx.lang, stamp, shown_version, version,
-                listing.rows)
+                env, _renderer, session_id, ctx.lang, shown_version, version, listing.rows,
+                shown)
             if changes is not None:  # out-of-band swaps only: see web.proctor.changes
                 response = HTMLResponse(changes, headers={"hx-reswap": "none"})
             else:
                 response = HTMLResponse(_renderer.render(env, ctx.lang, session_id,
                                                          listing.rows, version=version,
                                                          flash=flash))
-            _shown.remember(session_id, version, ctx.lang, stamp, listing.rows)
+            _shown.remember(session_id, version, shown)
         response = vary_on_htmx(response, no_store=True)
         response.headers["vary"] += ", X-Live-Version"
         return response
     exam = require_proctor(ctx, session_id, ctx.conn)  # the page's header (page loads only)
     live_html = _renderer.render(env, ctx.lang, session_id, listing.rows, version=version,
                                  flash=flash)
-    _shown.remember(session_id, version, ctx.lang, stamp, listing.rows)  # its first poll
+    _shown.remember(session_id, version,  # for its first poll
+                    shown_state(ctx.lang, stamp, listing.rows))
     return ctx.render("proctor/session.html", {"exam": exam, "live_html": live_html},
                       no_store=True)
 
