@@ -50,8 +50,9 @@ def _reaped_ticks() -> int | None:
     return None
 
 
-def core_times() -> dict[str, tuple[int, int]]:
-    """Per core: (busy, total) clock ticks since boot, from /proc/stat."""
+def core_times() -> dict[str, tuple[int, int, int]]:
+    """Per core: (busy, total, stolen) clock ticks since boot, from /proc/stat. Stolen: time
+    the hypervisor gave to another guest while this one had work (counted in busy too)."""
     result = {}
     with open("/proc/stat") as f:
         for line in f:
@@ -59,7 +60,7 @@ def core_times() -> dict[str, tuple[int, int]]:
                 name, *values = line.split()
                 numbers = [int(v) for v in values]
                 idle = numbers[3] + numbers[4]  # idle + iowait
-                result[name] = (sum(numbers[:8]) - idle, sum(numbers[:8]))
+                result[name] = (sum(numbers[:8]) - idle, sum(numbers[:8]), numbers[7])
     return result
 
 
@@ -89,6 +90,9 @@ def window(start: dict[str, Any], end: dict[str, Any]) -> dict[str, Any]:
     cores = {name: round(100 * (end["cores"][name][0] - start["cores"][name][0])
                          / max(1, end["cores"][name][1] - start["cores"][name][1]), 1)
              for name in end["cores"]}
+    steal = {name: round(100 * (end["cores"][name][2] - start["cores"][name][2])
+                         / max(1, end["cores"][name][1] - start["cores"][name][1]), 1)
+             for name in end["cores"] if len(end["cores"][name]) > 2}
     per = answers or None  # no answer in the window: no per-answer figure
     return {"seconds": round(seconds, 2), "answers": answers,
             "answers_per_second": round(answers / seconds, 1) if seconds else 0.0,
@@ -97,4 +101,4 @@ def window(start: dict[str, Any], end: dict[str, Any]) -> dict[str, Any]:
             "pg_ms_per_answer": round(pg_ms / per, 3) if per else None,
             "app_cores_busy": round(app_ms / 1000 / seconds, 2) if seconds else 0.0,
             "pg_cores_busy": round(pg_ms / 1000 / seconds, 2) if seconds else 0.0,
-            "core_busy_percent": cores}
+            "core_busy_percent": cores, "core_steal_percent": steal or None}

@@ -70,6 +70,14 @@ def read_failures(csv_prefix: Path | None) -> list[tuple[int, str]]:
                 for row in csv.DictReader(f)]
 
 
+def format_reference(reference: list[float | None], cpus: str) -> str:
+    """The machine's speed before and after the phases (loadtests/reference.py)."""
+    shown = " / ".join("not measured" if r is None else f"{r:.1f} ms" for r in reference)
+    return (f"Machine reference (`python -m loadtests.reference` on CPU "
+            f"{(cpus or 'any').split(',')[0]}, before / after the phases; lower is faster, "
+            f"compare the figures of two machines through its ratio): {shown}")
+
+
 def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
                  stats: list[dict[str, Any]], check: dict[str, Any],
                  csv_prefix: Path | None = None) -> str:
@@ -97,6 +105,9 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
             f"({window['pg_cores_busy']} cores busy)",
             f"- cores busy (all processes): {window['core_busy_percent']}",
         ]
+        if window.get("core_steal_percent") is not None:
+            lines.append(f"- stolen by the hypervisor (share of each core's time): "
+                         f"{window['core_steal_percent']}")
     else:
         lines.append("- no measurement window (not on PostgreSQL, or the run was cut short)")
     count = {r["name"]: r["count"] for r in stats}

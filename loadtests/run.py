@@ -72,6 +72,18 @@ def start_app(port: int, database_url: str, cpus: str, log: Path) -> subprocess.
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
+def machine_reference(cpus: str) -> float | None:
+    """loadtests/reference.py's figure on the app's CPUs (ms, lower is faster)."""
+    command = pinned(cpus.split(",")[0] if cpus else "", [PY, "-m", "loadtests.reference"])
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,  # noqa: S603
+                              timeout=120, check=True)
+        return float(done.stdout.strip())
+    except (subprocess.SubprocessError, ValueError) as error:
+        print(f"machine reference not measured: {error}", file=sys.stderr)
+        return None
+
+
 def wait_ready(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -202,6 +214,7 @@ def main(argv: list[str]) -> int:
         upgrade(database_url)
     else:
         database_url = recreate_database(ADMIN_URL, DB_NAME)
+    reference = [machine_reference(args.app_cpus)]
     apps = [start_app(args.port + i, database_url, args.app_cpus, args.out / "app.log")
             for i in range(args.workers)]
     results: dict[str, Any] = {}
@@ -225,12 +238,17 @@ def main(argv: list[str]) -> int:
                                            args.candidates)
     finally:
         stop(apps)
-    summary = "# Load test summary\n\n" + "\n".join(r["text"] for r in results.values())
+    reference.append(machine_reference(args.app_cpus))
+    machine = report.format_reference(reference, args.app_cpus)
+    print(machine)
+    summary = ("# Load test summary\n\n" + machine + "\n\n"
+               + "\n".join(r["text"] for r in results.values()))
     summary += f"\nTotal wall time: {time.monotonic() - started:.0f} s\n"
     (args.out / f"summary-w{args.workers}.md").write_text(summary)
     (args.out / f"summary-w{args.workers}.json").write_text(
-        json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "text"}
-                    for k, v in results.items()}, indent=1))
+        json.dumps({"machine_reference_ms": reference,
+                    **{k: {kk: vv for kk, vv in v.items() if kk != "text"}
+                       for k, v in results.items()}}, indent=1))
     # On PostgreSQL a phase without a measurement window (Locust did not start, the run was
     # cut short) measured nothing: that is a failed run, not a clean one.
     measured = database_url.startswith("sqlite") or all(r["window"] for r in results.values())

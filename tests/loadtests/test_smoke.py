@@ -44,7 +44,11 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
                           timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    phase = json.loads((out / "summary-w1.json").read_text())["fixed"]
+    summary = json.loads((out / "summary-w1.json").read_text())
+    # The machine's speed, measured before and after the phases on the app's CPU.
+    assert all(ms > 0 for ms in summary["machine_reference_ms"])
+    assert "Machine reference" in (out / "summary-w1.md").read_text()
+    phase = summary["fixed"]
     check, stats = phase["check"], phase["stats"]
     assert check["ok"] and check["lost"] == 0 and check["duplicated"] == 0
     assert check["acknowledged"] >= 6 * 20  # most of the six tests went through
@@ -55,6 +59,7 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
     if url.startswith("postgresql"):  # the tests run into the measurement window
         window = phase["window"]
         assert window["answers"] > 0 and window["app_ms_per_answer"] > 0
+        assert all(0 <= share <= 100 for share in window["core_steal_percent"].values())
         # PostgreSQL's CPU per hot statement, on what the run left (loadtests.bench_statements).
         bench = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "loadtests.bench_statements", "--database-url", url,
@@ -65,3 +70,18 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
         assert [row.split("  ")[0] for row in rows] == [
             "SELECT 1 (protocol floor)", "course read, all items (known = 0)",
             "course read after the settled items", "proctor's live list (20 rows)"]
+
+
+def test_the_window_tells_the_time_stolen_by_the_hypervisor() -> None:
+    from loadtests.measure import window
+
+    def snap(t: float, answers: int, cores: dict, app: int) -> dict:
+        return {"time": t, "answers": answers, "cores": cores, "app": {"1": app}, "pg": {}}
+
+    # 1,000 ticks of cpu0 between the snapshots: 600 busy, 50 of them stolen.
+    start = snap(0.0, 0, {"cpu0": [100, 1000, 10]}, 0)
+    end = snap(10.0, 100, {"cpu0": [700, 2000, 60]}, 50)
+    result = window(start, end)
+    assert result["core_busy_percent"] == {"cpu0": 60.0}
+    assert result["core_steal_percent"] == {"cpu0": 5.0}
+    assert result["answers_per_second"] == 10.0
