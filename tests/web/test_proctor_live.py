@@ -1,6 +1,7 @@
 """The proctor's live list polls cheaply: while nothing it shows has changed, a poll that sends
-back the version on screen gets a 204 (htmx swaps nothing), and the browser counts the time left
-down itself (web/static/js/proctor.js)."""
+back the version on screen gets a 204 (htmx swaps nothing), when something has, only what changed
+(htmx out-of-band swaps), and the browser counts the time left down itself
+(web/static/js/proctor.js)."""
 
 from __future__ import annotations
 
