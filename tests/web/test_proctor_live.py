@@ -18,6 +18,7 @@ from web import i18n
 from web.db import session_scope
 from web.models import Answer, Candidate, Course
 from web.proctor import routes
+from web.proctor.changes import ShownLists, shown_state
 from web.proctor.live import CandidateRow, PendingAlert
 from web.proctor.render import FRAME_TEMPLATE, ROW_TEMPLATE, ListRenderer
 from web.templating import format_duration
@@ -319,3 +320,26 @@ def test_the_pieces_kept_per_process_give_the_templates_own_output(app, lang: st
             got = renderer.render(env, lang, 9, rows, version=version, flash=flash)
             assert str(got) == fresh(rows, version, flash)
             assert "\x00" not in got
+
+
+def test_each_process_keeps_a_few_versions_of_a_few_sessions() -> None:
+    """Memory grows with the sessions a process serves, not with their polls; unchanged rows
+    are shared between a session's versions."""
+    lists = ShownLists(sessions=2, versions=2)
+    rows = _rows()
+
+    def remember(exam_id: int, version: str, answered: int) -> None:
+        rows[2].answered = answered  # the running row moves on; the others stay as they are
+        lists.remember(exam_id, version, shown_state("fr", "stamp", rows))
+
+    remember(1, "a", 4)
+    remember(1, "b", 5)
+    remember(1, "c", 6)
+    assert lists.version_state(1, "a") is None  # two versions per session
+    b, c = lists.version_state(1, "b"), lists.version_state(1, "c")
+    assert b is not None and c is not None
+    assert b[1][3] != c[1][3] and b[1][3][1] == "6" and c[1][3][1] == "7"
+    assert all(b[1][cid] is c[1][cid] for cid in (1, 2, 4, 5, 6))  # shared, not copied
+    remember(2, "d", 1)
+    remember(3, "e", 1)  # a third session: the least recently used one goes
+    assert lists.version_state(1, "c") is None and lists.version_state(3, "e") is not None

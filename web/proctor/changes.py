@@ -35,10 +35,14 @@ from markupsafe import Markup
 from web.proctor.live import CandidateRow
 from web.proctor.render import ListRenderer
 
-# Lists remembered per process (least recently used dropped first): each ≈ 4 kB for a session
-# of 20 (references to the rows' values), so ≈ 16 MB at most. A forgotten version only costs
-# one whole list.
-REMEMBERED_VERSIONS = 4_000
+# Per process, per session (least recently used session dropped first): the last few versions
+# sent — the one on screen, and those of responses still in flight or lost, or of a second tab.
+# For a session of 20, the first version costs ≈ 11 kB and each next one ≈ 3 kB (rows that did
+# not change share the previous version's values): ≈ 17 kB a session, ≈ 34 MB for 2,000
+# sessions (measured with tracemalloc) — what one process serves at the break point with sticky
+# routing, several times over. A forgotten version only costs one whole list.
+REMEMBERED_SESSIONS = 2_000
+VERSIONS_PER_SESSION = 3
 
 Frame = tuple[Any, ...]  # what the list's frame shows: language, stamp, rows in order, alerts
 # candidate → (row key, question number, deadline): everything a row shows (the time left
@@ -53,19 +57,40 @@ def shown_state(lang: str, stamp: str, rows: list[CandidateRow]) -> tuple[Frame,
 
 
 class ShownLists:
-    """Per process: what each recently sent version of a session's list shows."""
+    """Per process: what the versions of each session's list sent recently show."""
 
-    def __init__(self, size: int = REMEMBERED_VERSIONS) -> None:
-        self.size = size
-        self.lists: OrderedDict[tuple[int, str], tuple[Frame, Shown]] = OrderedDict()
+    def __init__(self, sessions: int = REMEMBERED_SESSIONS,
+                 versions: int = VERSIONS_PER_SESSION) -> None:
+        self.sessions = sessions
+        self.versions = versions
+        self.lists: OrderedDict[int, OrderedDict[str, tuple[Frame, Shown]]] = OrderedDict()
         self.lock = threading.Lock()
 
     def remember(self, exam_id: int, version: str, state: tuple[Frame, Shown]) -> None:
         with self.lock:
-            self.lists[(exam_id, version)] = state
-            self.lists.move_to_end((exam_id, version))
-            if len(self.lists) > self.size:
-                self.lists.popitem(last=False)
+            kept = self.lists.get(exam_id)
+            if kept is None:
+                kept = self.lists[exam_id] = OrderedDict()
+                if len(self.lists) > self.sessions:
+                    self.lists.popitem(last=False)
+            else:
+                self.lists.move_to_end(exam_id)
+                if kept:  # share the rows that did not change with the latest version
+                    latest = next(reversed(kept.values()))[1]
+                    shown = state[1]
+                    for cid, row in shown.items():
+                        before = latest.get(cid)
+                        if before is not None and before == row:
+                            shown[cid] = before
+            kept[version] = state
+            kept.move_to_end(version)
+            if len(kept) > self.versions:
+                kept.popitem(last=False)
+
+    def version_state(self, exam_id: int, version: str) -> tuple[Frame, Shown] | None:
+        with self.lock:
+            kept = self.lists.get(exam_id)
+            return None if kept is None else kept.get(version)
 
     def changes(self, env: jinja2.Environment, renderer: ListRenderer, exam_id: int,
                 lang: str, shown_version: str | None, version: str, rows: list[CandidateRow],
@@ -75,8 +100,7 @@ class ShownLists:
         the frame differs (send it whole)."""
         if not shown_version:
             return None
-        with self.lock:
-            before = self.lists.get((exam_id, shown_version))
+        before = self.version_state(exam_id, shown_version)
         frame, now = state
         if before is None or before[0] != frame:
             return None
