@@ -19,7 +19,7 @@ from web import i18n
 from web.clock import Clock
 from web.course.hint import CourseHints
 from web.course.settled import SettledEntries
-from web.db import make_autocommit_engine, make_engine
+from web.db import LoopConnection, make_autocommit_engine, make_engine
 from web.errors import http_error, server_error
 from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
 from web.settings import Settings
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if app.state.loop_connection is not None:
+                app.state.loop_connection.close()
             app.state.engine.dispose()
             app.state.autocommit_engine.dispose()
 
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
     app.state.autocommit_engine = make_autocommit_engine(settings.database_url)
+    app.state.loop_connection = (  # web.db.LoopConnection: PostgreSQL only
+        LoopConnection(app.state.autocommit_engine)
+        if app.state.autocommit_engine.dialect.name == "postgresql" else None)
     app.state.templates = make_templates(auto_reload=settings.environment == "development")
     app.state.content = content
     app.state.settled_entries = SettledEntries()  # web.course.settled: per process

@@ -44,8 +44,10 @@ class Ctx:
     now: dt.datetime
     lang: str
     messages: list[str] = field(default_factory=list)
+    on_loop: bool = False  # run on the event loop (see the module's docstring)
     _conn: Connection | None = None
     _db: Session | None = None
+    _htmx: bool | None = None
 
     @property
     def db(self) -> Session:
@@ -62,7 +64,9 @@ class Ctx:
         statement is its own transaction, without BEGIN/COMMIT round trips. For the hot paths'
         single-statement reads and writes; anything that needs a transaction uses `db`."""
         if self._conn is None:
-            self._conn = self.state.autocommit_engine.connect()
+            held = self.state.loop_connection if self.on_loop else None
+            self._conn = held.acquire() if held is not None else \
+                self.state.autocommit_engine.connect()
         return self._conn
 
     @property
@@ -75,7 +79,9 @@ class Ctx:
 
     @property
     def htmx(self) -> bool:
-        return is_htmx(self.request)
+        if self._htmx is None:  # asked several times per request (render, fragment, vary)
+            self._htmx = is_htmx(self.request)
+        return self._htmx
 
     def field(self, name: str, default: str = "") -> str:
         if self.form is None:
@@ -144,7 +150,7 @@ def endpoint(
                     raise HTTPException(400, N_("Formulaire illisible.")) from exc
             try:
                 if on_loop:
-                    return _run(func, request, form)
+                    return _run(func, request, form, on_loop=True)
                 return await run_in_threadpool(_run, func, request, form)
             finally:
                 if form is not None:
@@ -181,15 +187,21 @@ async def read_form(request: Request, *, max_files: int, max_part_size: int) -> 
                               max_part_size=max_part_size)
 
 
-def _run(func: Callable[[Ctx], Response], request: Request, form: FormData | None) -> Response:
+def _run(func: Callable[[Ctx], Response], request: Request, form: FormData | None, *,
+         on_loop: bool = False) -> Response:
     lang = i18n.activate(current_language(request))
-    ctx = Ctx(request=request, form=form, now=request.app.state.clock.now(), lang=lang)
+    ctx = Ctx(request=request, form=form, now=request.app.state.clock.now(), lang=lang,
+              on_loop=on_loop)
     try:
         return func(ctx)
     finally:
         try:
             if ctx._conn is not None:
-                ctx._conn.close()
+                held = ctx.state.loop_connection if on_loop else None
+                if held is not None:
+                    held.release(ctx._conn)
+                else:
+                    ctx._conn.close()
         finally:
             if ctx._db is not None:
                 ctx._db.close()
