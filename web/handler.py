@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from web import i18n
+from web.db import LoopConnection
 from web.htmx import is_htmx, vary_on_htmx
 from web.i18n import N_
 
@@ -46,6 +47,7 @@ class Ctx:
     messages: list[str] = field(default_factory=list)
     on_loop: bool = False  # run on the event loop (see the module's docstring)
     _conn: Connection | None = None
+    _held: LoopConnection | None = None  # where `_conn` came from, when not from the pool
     _db: Session | None = None
     _htmx: bool | None = None
 
@@ -64,10 +66,22 @@ class Ctx:
         statement is its own transaction, without BEGIN/COMMIT round trips. For the hot paths'
         single-statement reads and writes; anything that needs a transaction uses `db`."""
         if self._conn is None:
-            held = self.state.loop_connection if self.on_loop else None
-            self._conn = held.acquire() if held is not None else \
-                self.state.autocommit_engine.connect()
+            self._held = self.state.loop_connection if self.on_loop else None
+            self._conn = (self._held.acquire() if self._held is not None
+                          else self.state.autocommit_engine.connect())
         return self._conn
+
+    def close(self) -> None:
+        """After the response: the connection back to where it came from, the session closed."""
+        try:
+            if self._conn is not None:
+                if self._held is not None:
+                    self._held.release(self._conn)
+                else:
+                    self._conn.close()
+        finally:
+            if self._db is not None:
+                self._db.close()
 
     @property
     def state(self) -> Any:
@@ -195,13 +209,4 @@ def _run(func: Callable[[Ctx], Response], request: Request, form: FormData | Non
     try:
         return func(ctx)
     finally:
-        try:
-            if ctx._conn is not None:
-                held = ctx.state.loop_connection if on_loop else None
-                if held is not None:
-                    held.release(ctx._conn)
-                else:
-                    ctx._conn.close()
-        finally:
-            if ctx._db is not None:
-                ctx._db.close()
+        ctx.close()

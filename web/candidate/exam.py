@@ -198,20 +198,21 @@ def _submit_remembered(ctx: Ctx, form: dict[str, list[str]] | None) -> Response 
 @endpoint(on_loop=True)  # hot and short: see web/handler.py
 @handles_leave
 def answer(ctx: Ctx) -> Response:
-    guarded = _submit_remembered(ctx, ctx.form_dict())
+    form = ctx.form_dict()
+    guarded = _submit_remembered(ctx, form)
     if guarded is not None:
         return guarded
     course, view = current_course_view(ctx)
     served_id = _served_id(ctx, ctx.field("served"))
     try:
-        submitted = submit(lambda: ctx.db, course, view, served_id, ctx.form_dict(), ctx.lang,
+        submitted = submit(lambda: ctx.db, course, view, served_id, form, ctx.lang,
                            ctx.state.content, ctx.now, autocommit=ctx.conn,
                            shows_end=ctx.htmx)
     except Refused as refused:
         return _refuse(ctx, refused.status, refused.message)
     except Invalid as invalid:
         return render_question(ctx, course, view, invalid.entry, error=check_message(invalid.error),
-                               status=422, form=ctx.form_dict())
+                               status=422, form=form)
     return _after_submit(ctx, course, submitted)
 
 
