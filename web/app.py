@@ -11,7 +11,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
@@ -22,6 +21,7 @@ from web.course.settled import SettledEntries
 from web.db import LoopConnection, make_autocommit_engine, make_engine
 from web.errors import http_error, server_error
 from web.security import CrossSiteProtectionMiddleware, SecurityHeadersMiddleware
+from web.session_cookie import SessionCookieMiddleware
 from web.settings import Settings
 from web.templating import make_templates
 
@@ -84,9 +84,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     middleware = [
         Middleware(SecurityHeadersMiddleware),
         Middleware(CrossSiteProtectionMiddleware),
-        Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="passation",
-                   max_age=settings.session_max_age_seconds, same_site="lax",
-                   https_only=settings.secure_cookies),
+        Middleware(SessionCookieMiddleware, secret_key=settings.secret_key,
+                   session_cookie="passation", max_age=settings.session_max_age_seconds,
+                   same_site="lax", https_only=settings.secure_cookies),
     ]
     app = Starlette(
         debug=False,

@@ -9,10 +9,16 @@ from starlette.responses import Response
 def is_htmx(request: Request) -> bool:
     """A request htmx will swap into the page. A history restore (Back after the htmx cache
     expired) asks for the whole page, so it is not treated as partial."""
-    headers = request.headers
-    return (
-        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
-    )
+    # One pass over the raw headers (names are lower case in ASGI), the first of each name as
+    # Headers.get would: two Headers.get, the second raising KeyError inside, cost more on the
+    # hot paths.
+    hx = restore = None
+    for name, value in request.scope["headers"]:
+        if name == b"hx-request" and hx is None:
+            hx = value
+        elif name == b"hx-history-restore-request" and restore is None:
+            restore = value
+    return hx == b"true" and restore != b"true"
 
 
 def htmx_target(request: Request) -> str | None:

@@ -107,13 +107,22 @@ def _build(state: Any, lang: str, shape: tuple[Any, ...], context: dict[str, Any
     return Frame(parts, tuple(slots))
 
 
+def _html(value: Any) -> str:
+    """`escape(value)` as text. Most slots hold numbers or ready markup, which escape would
+    only wrap in a new Markup (a Python-level constructor, ~0.7 µs each on a dozen slots)."""
+    if type(value) is int:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else escape(value)
+
+
 def _fill(frame: Frame, context: dict[str, Any], served: int) -> str:
     out = frame.parts.copy()
     for index, name, flt in frame.slots:
         value = served if name == "served" else context[name]
         if flt:
             value = _FILTERS[flt](value)
-        out[index] = escape(value)
+        out[index] = _html(value)
     return "".join(out)
 
 

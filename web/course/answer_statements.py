@@ -19,7 +19,8 @@ _ANSWER_COLUMNS = ("course_id, served_item_id, item_id, value, result, time_spen
 _ANSWER_VALUES = (":course_id, :served_item_id, :item_id, :value, :result, :time_spent_ms,"
                   " :focused_out, :answered_at")
 # After `stored` (the answer inserted, RETURNING course_id): count it on the course, serve the
-# next item, return that item as an Entry's columns up to `withdrawn` (web.course.state).
+# next item, return that item's id — its other columns are the statement's own parameters
+# (web.course.answering.served_next builds the Entry; converting them back cost client CPU).
 _COUNT_AND_SERVE_NEXT = (
     " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
     " WHERE id = (SELECT course_id FROM stored))"
@@ -27,8 +28,7 @@ _COUNT_AND_SERVE_NEXT = (
     " focused_out_at, withdrawn)"
     " SELECT :course_id, :position, :next_item_id, :a, :b, :answered_at, :answered_at, NULL,"
     " false FROM stored"
-    " RETURNING id, position, item_id, a, b, served_at, timer_started_at, focused_out_at,"
-    " withdrawn")
+    " RETURNING id")
 _COURSE_COLUMNS = ", ".join(f"c.{column.name}" for column in _course.c)  # CourseData's order
 
 # The answer and the next served item — one round trip instead of BEGIN, two INSERTs and
