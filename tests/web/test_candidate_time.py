@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
@@ -9,6 +12,7 @@ from tests.web.flows import CandidateFlow, Exam, enrolled, synthetic_content
 from tests.web.pages import text
 from web.candidate.sweeper import close_overdue_courses
 from web.clock import FrozenClock
+from web.models.course import course_deadline
 
 
 def test_after_the_deadline_answers_are_refused_and_the_test_ends(
@@ -112,3 +116,14 @@ def test_the_proctor_can_end_a_test(client: TestClient, app, db_engine: Engine,
     assert page.url.path == "/candidat/fin"
     assert "Le surveillant a mis fin à votre test" in text(page)
     assert len(exam.answers(lea)) == 1
+
+
+@pytest.mark.parametrize("extra", [0, 10, 25, 33, 50, 100])
+@pytest.mark.parametrize(("duration", "granted"), [(105, 0), (105, 7), (90, 15), (1, 0)])
+def test_the_deadline_counts_extra_time_to_the_hundredth_of_a_minute(
+        duration: int, extra: int, granted: int) -> None:
+    start = dt.datetime(2026, 3, 16, 8, 0)
+    expected = dt.timedelta(minutes=duration * (100 + extra) / 100 + granted)
+    assert course_deadline(start, duration, extra, granted) - start == expected
+    if (duration, extra, granted) == (105, 33, 0):  # 139.65 minutes
+        assert course_deadline(start, 105, 33, 0) == dt.datetime(2026, 3, 16, 10, 19, 39)
