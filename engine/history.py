@@ -21,6 +21,10 @@ CORRECT = "ok"
 WRONG = frozenset({"ko", "skipped", "timedout", "focusedOut"})
 WITHDRAWN = "withdrawn"
 ANSWERS = WRONG | {CORRECT}
+_NO_FLOATS = np.empty(0, dtype=np.float64)
+_NO_BOOLS = np.empty(0, dtype=bool)
+_NO_FLOATS.setflags(write=False)
+_NO_BOOLS.setflags(write=False)
 
 
 class Served(NamedTuple):
@@ -94,14 +98,19 @@ def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
             a.append(bank_a[i] if s.a is None else s.a)  # type: ignore[index]
             b.append(bank_b[i] if s.b is None else s.b)  # type: ignore[index]
             correct.append(ok)
+    if a:
+        a_arr, b_arr = np.array(a, dtype=np.float64), np.array(b, dtype=np.float64)
+        correct_arr = np.array(correct, dtype=bool)
+    else:  # the usual case (every answer at bank parameters): no array to build
+        a_arr, b_arr, correct_arr = _NO_FLOATS, _NO_FLOATS, _NO_BOOLS
     return CourseState(
         seen=seen,
         counted=counted,
         counted_total=total,
         withdrawn_skills=withdrawn_skills,
         rows=rows,
-        a=np.array(a, dtype=np.float64),
-        b=np.array(b, dtype=np.float64),
-        correct=np.array(correct, dtype=bool),
+        a=a_arr,
+        b=b_arr,
+        correct=correct_arr,
         answered=len(rows) + len(a),
     )

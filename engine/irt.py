@@ -110,7 +110,16 @@ def moments_of(logpost: np.ndarray, powers: np.ndarray) -> tuple[float, float]:
     Var = E[θ²] − E[θ]² loses nothing that matters here: |θ| ≤ grid bound and
     an SD below 1e-4 is not a meaningful standard error for a 32-item test.
     """
-    w = np.exp(logpost - logpost.max())
+    return moments_of_weights(relative_weights(logpost), powers)
+
+
+def relative_weights(logpost: np.ndarray) -> np.ndarray:
+    """The posterior on the grid up to a constant, its mode at 1."""
+    return np.exp(logpost - logpost.max())
+
+
+def moments_of_weights(w: np.ndarray, powers: np.ndarray) -> tuple[float, float]:
+    """`moments_of` from `relative_weights(logpost)`, when the weights serve again."""
     s0, s1, s2 = (powers @ w).tolist()  # Python floats: numpy scalar arithmetic is slower
     mean = s1 / s0
     return mean, math.sqrt(max(s2 / s0 - mean * mean, 0.0))

@@ -63,6 +63,13 @@ class _Derived:
         self.powers = np.stack([np.ones_like(self.nodes), self.nodes, self.nodes**2])
         everything = np.ones(len(bank), dtype=bool)
         self.pool = {False: everything, True: bank.accessible.copy()}
+        # For rule_mask's usual case in a few numpy calls: competences and tubes as plain
+        # lists (counted in Python: ≤ 32 items), and each tube's competence when every tube
+        # lies within one competence (the content model: competence > tube > skill).
+        self.competence_list: list[int] = bank.competence.tolist()
+        self.tube_list: list[int] = bank.tube.tolist()
+        self.n_competences = len(bank.competences)
+        self.tube_competence = _tube_competence(bank)
         self.threshold: dict[bool, np.ndarray | None] = {
             False: self._threshold(bank, config.exposure),
             True: self._threshold(bank, config.exposure_accessible),
@@ -103,6 +110,13 @@ class _Derived:
         if np.all(k >= 1.0):
             return None
         return np.rint(k * 65536.0).astype(np.int32)
+
+
+def _tube_competence(bank: ItemBank) -> np.ndarray | None:
+    """Each tube's competence, or None if some tube holds items of two competences."""
+    of_tube = np.full(len(bank.tubes), -1, dtype=np.intp)
+    of_tube[bank.tube] = bank.competence
+    return of_tube if np.array_equal(of_tube[bank.tube], bank.competence) else None
 
 
 def _prices(bank: ItemBank, table: dict[str, float]) -> np.ndarray | None:
@@ -163,13 +177,19 @@ def estimate_state(state: CourseState, d: _Derived) -> tuple[float, float]:
     return irt.moments_of(log_posterior(state, d), d.powers)
 
 
-def expected_information(logpost: np.ndarray, node_info: np.ndarray) -> np.ndarray:
-    """Each item's information averaged over the posterior; nodes of negligible weight
-    (< 10⁻⁴ of the mode) are left out, which keeps it to ~20 rows once θ is known."""
-    w = np.exp(logpost - logpost.max())
+def expected_information_of(w: np.ndarray, node_info: np.ndarray) -> np.ndarray:
+    """Each item's information averaged over the posterior, given as
+    `irt.relative_weights(logpost)`; nodes of negligible weight (< 10⁻⁴ of the mode) are left
+    out, which keeps it to ~20 rows once θ is known. The nodes kept are one run (a 2PL
+    posterior under a normal prior is log-concave, hence unimodal): their rows are read in
+    place rather than copied (~80 kB at each step)."""
     keep = np.flatnonzero(w > 1e-4)
-    w = w[keep]
-    return (w / w.sum()).astype(np.float32) @ node_info[keep]
+    first, last = int(keep[0]), int(keep[-1]) + 1
+    if last - first == keep.size:
+        w, rows = w[first:last], node_info[first:last]
+    else:  # not one run (never seen): the same result, from copies
+        w, rows = w[keep], node_info[keep]
+    return (w / w.sum()).astype(np.float32) @ rows
 
 
 def estimate(
@@ -184,10 +204,22 @@ def rule_mask(
 ) -> np.ndarray | None:
     """Items allowed next by the production rules (1–3 above), or None if none is.
 
-    Written for few numpy calls (each costs ~1 µs whatever its size): the
+    Written for few numpy calls (each costs ~1 µs whatever its size in a tight loop, several
+    times that in the app, where the rest of a request has emptied the caches): the
     least-served competences are tried first and a competence without items
     simply yields no candidates, so "available competences" is never computed.
     """
+    d = derived(bank, config)
+    if d.tube_competence is not None and config.one_per_tube and not state.withdrawn_skills:
+        usual = _usual_rule_mask(state, d, bank, config, accessible_only)
+        if usual is not None:
+            return usual
+    return general_rule_mask(state, bank, config, accessible_only)
+
+
+def general_rule_mask(state: CourseState, bank: ItemBank, config: EngineConfig,
+                      accessible_only: bool) -> np.ndarray | None:
+    """rule_mask for every case (withdrawn skills, exhausted competences, relaxed rules)."""
     avail = derived(bank, config).pool[accessible_only].copy()
     avail[state.seen] = False
     counted = state.counted
@@ -216,6 +248,33 @@ def rule_mask(
             if narrowed.any():
                 mask = narrowed
     return mask
+
+
+def _usual_rule_mask(state: CourseState, d: _Derived, bank: ItemBank, config: EngineConfig,
+                     accessible_only: bool) -> np.ndarray | None:
+    """rule_mask when the least-served competences, the last one(s) excepted, still have an
+    allowed item — then its result is exactly this, in 7 numpy calls instead of ~20: the
+    blueprint and the no-repeat rule decided in Python per competence, applied per tube (each
+    tube lies in one competence), one gather per item. None: not that case (rule_mask's
+    general path decides, relaxing the no-repeat rule or going up a level)."""
+    competence = d.competence_list
+    counts = [0] * d.n_competences
+    for i in state.counted:
+        counts[competence[i]] += 1
+    least = min(counts)
+    allowed = [count == least for count in counts]
+    if config.no_repeat_window > 0:
+        for i in state.counted[-config.no_repeat_window:]:
+            allowed[competence[i]] = False
+    tube_ok = np.array(allowed)[d.tube_competence]
+    if state.counted:
+        tube = d.tube_list
+        tube_ok[[tube[i] for i in state.counted]] = False
+    mask = tube_ok[bank.tube]
+    mask &= d.pool[accessible_only]
+    if state.seen:
+        mask[state.seen] = False
+    return mask if mask.any() else None
 
 
 def most_informative(mask: np.ndarray, theta: float, bank: ItemBank,
@@ -248,8 +307,8 @@ def next_step(
     """
     state = parse(history, bank)
     d = derived(bank, config)
-    logpost = log_posterior(state, d)
-    theta, se = irt.moments_of(logpost, d.powers)
+    weights = irt.relative_weights(log_posterior(state, d))
+    theta, se = irt.moments_of_weights(weights, d.powers)
     if state.counted_total >= config.length:
         return Step(None, theta, se)
     mask = rule_mask(state, bank, config, accessible_only)
@@ -280,8 +339,8 @@ def next_step(
             bonus = d.gumbel[item_uniforms16(d.table, mix64(seed ^ _NOISE_STREAM))]
         if d.node_info is not None:
             if not state.answered:  # the prior, centred on the random start
-                logpost = irt.log_prior(d.nodes, at, config.prior_sd)
-            info = expected_information(logpost, d.node_info)
+                weights = irt.relative_weights(irt.log_prior(d.nodes, at, config.prior_sd))
+            info = expected_information_of(weights, d.node_info)
         price = d.price[accessible_only]
         if state.counted_total < config.exposure_early_items:
             early = d.price_early[accessible_only]

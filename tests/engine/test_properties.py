@@ -98,3 +98,26 @@ def test_more_correct_answers_never_lower_theta(flags):
                            for i, g in zip(items, better, strict=True)], BANK, DEFAULT_CONFIG)[0]
             assert up > base
             break
+
+
+@settings(max_examples=300, deadline=None)
+@given(picks=st.lists(st.integers(0, len(BANK) - 1), max_size=40, unique=True),
+       outcomes=st.lists(st.sampled_from([*RESULTS, None]), min_size=40, max_size=40),
+       accessible_only=st.booleans(), window=st.integers(0, 2), per_tube=st.booleans())
+def test_the_usual_rule_mask_is_the_general_one(picks, outcomes, accessible_only, window,
+                                                per_tube):
+    """rule_mask's few-call path (every tube in one competence, no withdrawn skill) gives
+    exactly what the general path gives, for any served items in any order — rules broken
+    by the history included."""
+    from engine.history import parse
+    from engine.selection import derived, general_rule_mask, rule_mask
+
+    config = DEFAULT_CONFIG.with_changes(no_repeat_window=window, one_per_tube=per_tube)
+    assert derived(BANK, config).tube_competence is not None  # the few-call path is tried
+    history = [Served(BANK.ids[i], r) for i, r in zip(picks, outcomes, strict=False)]
+    state = parse(history, BANK)
+    usual, general = (rule(state, BANK, config, accessible_only)
+                      for rule in (rule_mask, general_rule_mask))
+    assert (usual is None) == (general is None)
+    if usual is not None:
+        assert np.array_equal(usual, general)
