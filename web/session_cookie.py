@@ -47,7 +47,7 @@ class VerifiedOnceSigner:
             return payload
         payload, signed_at = known
         if max_age is not None and self._signer.get_timestamp() - signed_at > max_age:
-            del self._verified[value]
+            self._verified.pop(value, None)
             raise SignatureExpired(f"Signature age > {max_age} seconds", payload=payload)
         return payload
 
