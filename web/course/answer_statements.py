@@ -20,7 +20,7 @@ _ANSWER_VALUES = (":course_id, :served_item_id, :item_id, :value, :result, :time
                   " :focused_out, :answered_at")
 # After `stored` (the answer inserted, RETURNING course_id): count it on the course, serve the
 # next item, return that item's id — its other columns are the statement's own parameters
-# (web.course.answering.served_next builds the Entry; converting them back cost client CPU).
+# (web.course.answering._served_next builds the Entry; converting them back cost client CPU).
 _COUNT_AND_SERVE_NEXT = (
     " counted AS (UPDATE certification_course SET answered_count = answered_count + 1"
     " WHERE id = (SELECT course_id FROM stored))"

@@ -137,8 +137,8 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         except IntegrityError as conflict:
             autocommit.rollback()
             return Submitted(_already_answered(autocommit, conflict, entry, item, form, lang))
-        return Submitted("stored", CourseView((*answered, served_next(served[0], chosen,
-                                                                      view.next_position, now))))
+        return Submitted("stored", CourseView((*answered, _served_next(served[0], chosen,
+                                                                       view.next_position, now))))
     db = session()
     try:
         db.execute(_INSERT, stored_answer)
@@ -189,12 +189,12 @@ def submit_guarded(course: CourseData, view: CourseView, form: dict[str, list[st
         return None
     if not rows:
         return None
-    return Submitted("stored", CourseView((*answered, served_next(rows[0][0], chosen,
-                                                                  view.next_position, now))))
+    return Submitted("stored", CourseView((*answered, _served_next(rows[0][0], chosen,
+                                                                   view.next_position, now))))
 
 
-def served_next(served_id: int, chosen: tuple[str, float, float], position: int,
-                now: dt.datetime) -> Entry:
+def _served_next(served_id: int, chosen: tuple[str, float, float], position: int,
+                 now: dt.datetime) -> Entry:
     """The item an answer statement served next, as that statement inserted it (id returned):
     served and timed from the answer's time, unanswered, not withdrawn, nothing pending."""
     item_id, a, b = chosen
