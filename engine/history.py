@@ -50,25 +50,36 @@ class CourseState:
     b: np.ndarray
     correct: np.ndarray
     answered: int
+    length: int = 0  # history entries read
 
 
-def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
+def parse(history: Sequence[Served], bank: ItemBank, *,
+          after: CourseState | None = None) -> CourseState:
     """Turn a history into a ``CourseState``.
 
     An id the bank no longer holds (an item retired after the course) still
     counts for the length and, when its a and b were recorded, for the
     estimate; it raises ``KeyError`` only when its parameters are needed.
+    ``after``: the state of ``history[:after.length]`` (the caller has checked that prefix),
+    whose entries are not read again; the result is the same.
     """
     bank_a, bank_b, index, n = bank.a_list, bank.b_list, bank.get_index, len(bank)
-    seen: list[int] = []
-    counted: list[int] = []
-    withdrawn_skills: list[int] = []
-    rows: list[int] = []
-    a: list[float] = []
-    b: list[float] = []
-    correct: list[bool] = []
-    total = 0
-    for s in history:
+    if after is None:
+        seen: list[int] = []
+        counted: list[int] = []
+        withdrawn_skills: list[int] = []
+        rows: list[int] = []
+        a: list[float] = []
+        b: list[float] = []
+        correct: list[bool] = []
+        total = begin = 0
+    else:
+        seen, counted = list(after.seen), list(after.counted)
+        withdrawn_skills, rows = list(after.withdrawn_skills), list(after.rows)
+        a, b, correct = after.a.tolist(), after.b.tolist(), after.correct.tolist()
+        total, begin = after.counted_total, after.length
+    for s in history[begin:] if begin else history:
+
         i = index(s.item_id)
         result = s.result
         if i is not None:
@@ -113,4 +124,5 @@ def parse(history: Sequence[Served], bank: ItemBank) -> CourseState:
         b=b_arr,
         correct=correct_arr,
         answered=len(rows) + len(a),
+        length=len(history),
     )

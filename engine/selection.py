@@ -56,10 +56,9 @@ class _Derived:
     def __init__(self, bank: ItemBank, config: EngineConfig):
         self.nodes = irt.grid(config.grid_min, config.grid_max, config.grid_points)
         self.prior = irt.log_prior(self.nodes, config.prior_mean, config.prior_sd)
-        # Rows i / N + i: log P(ko) / log P(ok) of item i; row 2N: the log prior,
-        # so one gather-and-sum gives the log posterior.
-        self.loglik = np.vstack([irt.loglik_table(bank.a, bank.b, self.nodes), self.prior])
-        self.prior_row = [2 * len(bank)]
+        # Rows i / N + i: log P(ko) / log P(ok) of item i: a gather and a sum give the
+        # log-likelihood of a history.
+        self.loglik = irt.loglik_table(bank.a, bank.b, self.nodes)
         self.powers = np.stack([np.ones_like(self.nodes), self.nodes, self.nodes**2])
         everything = np.ones(len(bank), dtype=bool)
         self.pool = {False: everything, True: bank.accessible.copy()}
@@ -166,8 +165,18 @@ def derived(bank: ItemBank, config: EngineConfig) -> _Derived:
     return d
 
 
-def log_posterior(state: CourseState, d: _Derived) -> np.ndarray:
-    logpost = d.loglik[state.rows + d.prior_row].sum(axis=0)
+def answer_rows_sum(loglik: np.ndarray, rows: list[int]) -> np.ndarray:
+    """The sum of the answers' log-likelihood rows, added in history order: a cumulative sum,
+    whose last row is what adding the rows one by one gives, bit for bit (engine.memo)."""
+    return np.cumsum(loglik[rows], axis=0)[-1]
+
+
+def log_posterior(state: CourseState, d: _Derived, answers: np.ndarray | None = None
+                  ) -> np.ndarray:
+    """`answers`: `answer_rows_sum` of `state.rows` when the caller holds it (engine.memo)."""
+    if answers is None and state.rows:
+        answers = answer_rows_sum(d.loglik, state.rows)
+    logpost = d.prior.copy() if answers is None else answers + d.prior
     if state.a.size:
         logpost += irt.loglik(state.a, state.b, state.correct, d.nodes)
     return logpost
@@ -305,9 +314,14 @@ def next_step(
     Deterministic in (history, seed): the per-course random numbers (exposure
     eligibility, start θ, randomesque pick) are pure functions of the seed.
     """
-    state = parse(history, bank)
+    return step_from(parse(history, bank), None, bank, config, accessible_only, seed)
+
+
+def step_from(state: CourseState, answers: np.ndarray | None, bank: ItemBank,
+              config: EngineConfig, accessible_only: bool, seed: int) -> Step:
+    """`next_step` from the parsed history (and `answers`, see `log_posterior`)."""
     d = derived(bank, config)
-    weights = irt.relative_weights(log_posterior(state, d))
+    weights = irt.relative_weights(log_posterior(state, d, answers))
     theta, se = irt.moments_of_weights(weights, d.powers)
     if state.counted_total >= config.length:
         return Step(None, theta, se)
@@ -332,7 +346,7 @@ def next_step(
         best.sort()  # argpartition's order is not specified: sort for determinism
         i = int(best[int(uniform(seed, _START_STREAM + 1) * k)])
     elif config.exposure_method == "randomesque":
-        i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + len(history)))
+        i = _randomesque(mask, at, bank, config, uniform(seed, _RANDOMESQUE_STREAM + state.length))
     else:
         bonus = info = None
         if d.gumbel is not None and d.table is not None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import content
 import engine
+from web.course.step_memos import StepMemos
 
 CONFIG_DIR = Path(content.__file__).parent / "configs"
 
@@ -18,6 +19,9 @@ class LoadedContent:
     engine_bank: engine.ItemBank
     config: engine.EngineConfig  # the version new courses use
     configs: dict[str, engine.EngineConfig]  # every known version, to rescore old courses
+    # The engine's last step of each course served here (web.course.step_memos): tied to
+    # this bank, so a reloaded bank starts without any.
+    step_memos: StepMemos = field(default_factory=StepMemos, compare=False, repr=False)
 
     @property
     def media_dir(self) -> Path:

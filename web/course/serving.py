@@ -49,9 +49,16 @@ def start_course(db: Session, candidate: Candidate, content: LoadedContent, now:
 def next_item(course: Course | CourseData, history: Sequence[engine.Served],
               content: LoadedContent) -> tuple[str, float, float] | None:
     """The engine's next item (id, a, b) after `history`; None when the test is complete."""
-    bank = content.engine_bank
-    step = engine.next_step(history, bank, content.config_for(course.config_version),
-                            accessible_only=course.accessibility, seed=course.seed)
+    bank, memos, course_id = content.engine_bank, content.step_memos, course.id
+    step, memo = engine.next_step_remembered(
+        history, bank, content.config_for(course.config_version),
+        accessible_only=course.accessibility, seed=course.seed,
+        memo=None if course_id is None else memos.get(course_id))
+    if course_id is not None:
+        if step.item_id is None:  # the test is complete: no next step to prepare
+            memos.forget(course_id)
+        else:
+            memos.remember(course_id, memo)
     if step.item_id is None:
         return None
     i = bank.index_of(step.item_id)
