@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import inspect
@@ -41,6 +44,8 @@ def test_cross_site_post_is_refused_and_same_origin_accepted(client: TestClient)
     )
     assert refused.status_code == 403
     assert "Requête refusée" in refused.text
+    assert "script-src 'self'" in refused.headers["content-security-policy"]
+    assert refused.headers["x-frame-options"] == "DENY"
     by_origin = client.post(
         "/langue",
         data={"lang": "en", "next": "/"},
@@ -103,6 +108,17 @@ def test_settings_from_environment() -> None:
     settings = Settings.from_env({"DATABASE_URL": "sqlite:///x.db", "PASSATION_ENV": "test"})
     assert settings.database_url == "sqlite:///x.db"
     assert settings.environment == "test"
+
+
+def test_a_serving_process_freezes_what_start_up_built(tmp_path) -> None:  # noqa: ANN001
+    """`uvicorn --factory web.app:asgi_app` (not create_app: tests build many apps)."""
+    probe = ("import gc; from web.app import asgi_app; asgi_app(); "
+             "print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}",
+           "PASSATION_ENV": "development"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["10000", "True"]
 
 
 def test_migrations_go_up_and_down(database_url: str, db_engine) -> None:  # noqa: ANN001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -20,11 +21,13 @@ END_BY_FINALISATION = "ended_by_finalisation"
 RESULTS = ("ok", "ko", "skipped", "timedout", "focusedOut")
 
 
+@functools.lru_cache(maxsize=16384)  # the same few values at every poll: a few MB at most
 def course_deadline(started_at: dt.datetime, duration_minutes: int, extra_time_percent: int,
                     granted_minutes: int) -> dt.datetime:
     """start + duration × (1 + extra time) + minutes granted by the proctor. In whole seconds
     and hundredths (exact, as the float minutes rounded to the microsecond gave): called for
-    every row of every proctor's poll, and a third cheaper than timedelta(minutes=float)."""
+    every row of every proctor's poll, and a third cheaper than timedelta(minutes=float);
+    remembered, since a row's values change only when the proctor grants time."""
     seconds, hundredths = divmod(duration_minutes * (100 + extra_time_percent) * 60, 100)
     return started_at + dt.timedelta(0, seconds + granted_minutes * 60, hundredths * 10_000)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 from typing import Any
@@ -29,6 +30,7 @@ _exam = ExamSession.__table__  # type: ignore[attr-defined]
 _EXAM_BY_ID = select(_exam).where(_exam.c.id == bindparam("id"))
 
 
+@functools.lru_cache(maxsize=4096)  # checked at every poll of every proctor (a SHA-256 each)
 def password_fingerprint(password: str) -> str:
     """Kept in the proctor's cookie: a regenerated password signs every proctor out."""
     return hashlib.sha256(password.encode()).hexdigest()[:16]
