@@ -26,7 +26,9 @@ def read_stats(csv_prefix: Path) -> list[dict[str, Any]]:
         for row in csv.DictReader(f):
             rows.append({"type": row["Type"], "name": row["Name"],
                          "count": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                         "rps": float(row["Requests/s"]), "p50": row["50%"], "p95": row["95%"],
+                         "rps": float(row["Requests/s"]),
+                         "mean": float(row["Average Response Time"] or 0),
+                         "p50": row["50%"], "p95": row["95%"],
                          "p99": row["99%"], "max": row["100%"]})
     return rows
 

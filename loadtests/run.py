@@ -175,12 +175,27 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
             "check": {k: v for k, v in check.items() if k != "examples"}, "text": text_}
 
 
+def candidates_for(target: float, candidates: int, rate: float,
+                   stats: list[dict[str, Any]]) -> int:
+    """Candidates that offer `target` answers/s when the server answers at once, from a phase
+    where `candidates` gave `rate`. Each of them answered every candidates / rate seconds: its
+    own time (thinking, timed items, skips, joining…) plus its answer cycle's latency, queueing
+    included. Without the latency, that time is what a candidate takes at a lower load. (The
+    nominal pace alone — a question every PACES[pace] / compression s — put the "70 %" phase
+    at ≈ 87 % of the capacity phase's rate: timed items and skips go faster than the pace.)"""
+    cycle = next((s for s in stats if s["name"] == "answer cycle"), None)
+    latency = cycle["mean"] / 1000 if cycle else 0.0
+    own_time = max(candidates / rate - latency, 1e-3)
+    return max(SEATS, round(target * own_time))
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Passation load test (see loadtests/README.md)")
     p.add_argument("--workers", type=int, default=1, help="app worker processes (K)")
-    p.add_argument("--candidates", type=int, default=600,
-                   help="simulated candidates in the capacity phase (600: ≈ 75 %% of what one "
-                   "app core sustains at the peak pace; --candidates 1100 saturates it)")
+    p.add_argument("--candidates", type=int, default=1100,
+                   help="simulated candidates in the capacity phase: more than the app sustains "
+                   "(1,100 saturate one worker on the VMs of December 2026: the answer "
+                   "cycle's latency rises; 600 offered only ≈ 55 %% of its capacity)")
     p.add_argument("--compression", type=float, default=20.0,
                    help="think times are divided by this factor (20 at the peak pace: a test "
                    "lasts 30 min / 20 = 90 s, longer than a phase, so nobody finishes inside "
@@ -223,14 +238,13 @@ def main(argv: list[str]) -> int:
             wait_ready(args.port + i, app)
         for phase in args.phases.split(","):
             if phase == "70":
-                rate = results.get("capacity", {}).get("window", {}).get("answers_per_second")
+                capacity = results.get("capacity", {})
+                rate = capacity.get("window", {}).get("answers_per_second")
                 if not rate:
                     print("70 % phase skipped: no capacity measured", file=sys.stderr)
                     continue
-                # A candidate answers every PACES[pace] / compression seconds when the
-                # server answers at once; that many candidates offer 70 % of the capacity.
-                per_candidate = args.compression / report.PACES[args.pace]
-                candidates = max(SEATS, round(0.7 * rate / per_candidate))
+                candidates = candidates_for(0.7 * rate, args.candidates, rate,
+                                            capacity.get("stats", []))
                 results["70"] = run_phase(f"w{args.workers}-70pct", args, database_url, apps,
                                           candidates)
             else:
