@@ -179,13 +179,17 @@ def candidates_for(target: float, candidates: int, rate: float,
                    stats: list[dict[str, Any]]) -> int:
     """Candidates that offer `target` answers/s when the server answers at once, from a phase
     where `candidates` gave `rate`. Each of them answered every candidates / rate seconds: its
-    own time (thinking, timed items, skips, joining…) plus its answer cycle's latency, queueing
-    included. Without the latency, that time is what a candidate takes at a lower load. (The
-    nominal pace alone — a question every PACES[pace] / compression s — put the "70 %" phase
-    at ≈ 87 % of the capacity phase's rate: timed items and skips go faster than the pace.)"""
-    cycle = next((s for s in stats if s["name"] == "answer cycle"), None)
-    latency = cycle["mean"] / 1000 if cycle else 0.0
-    own_time = max(candidates / rate - latency, 1e-3)
+    own time (thinking, timed items, skips…) plus its time waiting on the server, queueing
+    included — the candidates' requests' total time (Locust's count × mean of each, the
+    proctors' excepted) per answer cycle. Without that waiting, this is what a candidate
+    takes at a lower load. (The nominal pace alone — a question every PACES[pace] /
+    compression s — put the "70 %" phase at ≈ 87 % of the capacity phase's rate: timed items
+    and skips go faster than the pace.)"""
+    cycles = sum(s["count"] for s in stats if s["name"] == "answer cycle")
+    waiting = sum(s["count"] * s["mean"] for s in stats
+                  if s["type"] not in {"CYCLE", ""} and s["name"] not in report.PROCTOR_REQUESTS)
+    per_answer = waiting / 1000 / cycles if cycles else 0.0
+    own_time = max(candidates / rate - per_answer, 1e-3)
     return max(SEATS, round(target * own_time))
 
 
@@ -245,8 +249,13 @@ def main(argv: list[str]) -> int:
                     continue
                 candidates = candidates_for(0.7 * rate, args.candidates, rate,
                                             capacity.get("stats", []))
-                results["70"] = run_phase(f"w{args.workers}-70pct", args, database_url, apps,
-                                          candidates)
+                results["70"] = phase = run_phase(f"w{args.workers}-70pct", args, database_url,
+                                                  apps, candidates)
+                achieved = phase.get("window", {}).get("answers_per_second") or 0.0
+                share = (f"- this phase's rate: **{100 * achieved / rate:.0f} % of the capacity "
+                         f"phase's** ({achieved} against {rate} answer cycles/s)\n")
+                print(share, flush=True)
+                phase["text"] += share
             else:
                 results[phase] = run_phase(f"w{args.workers}-{phase}", args, database_url, apps,
                                            args.candidates)
