@@ -79,7 +79,6 @@ def parse(history: Sequence[Served], bank: ItemBank, *,
         a, b, correct = after.a.tolist(), after.b.tolist(), after.correct.tolist()
         total, begin = after.counted_total, after.length
     for s in history[begin:] if begin else history:
-
         i = index(s.item_id)
         result = s.result
         if i is not None:

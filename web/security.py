@@ -34,9 +34,6 @@ REFUSAL = (
 ).encode()
 
 
-_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
-
-
 class SecurityMiddleware:
     """Refuses cross-site unsafe requests (403), adds the security headers to every response.
 
@@ -62,12 +59,9 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                if any(name in _SECURITY_HEADER_NAMES for name, _ in headers):  # the handler's own
-                    present = {name for name, _ in headers}
-                    headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                else:
-                    headers += SECURITY_HEADERS
-                message["headers"] = headers
+                present = {name for name, _ in headers}  # a handler's own header stays
+                message["headers"] = headers + [(k, v) for k, v in SECURITY_HEADERS
+                                                if k not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -86,4 +80,3 @@ def is_cross_site(method: str, headers: dict[bytes, bytes]) -> bool:
         return True
     host = headers.get(b"host", b"").decode("latin-1").lower()
     return urlsplit(origin).netloc.lower() != host
-
