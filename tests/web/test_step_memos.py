@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
@@ -15,12 +16,16 @@ from web.clock import FrozenClock
 HTMX = {"HX-Request": "true"}
 
 
-def test_each_answer_leaves_the_memo_of_the_step_it_took_until_the_test_ends(
-        client: TestClient, app: Any, db_engine: Engine, clock: FrozenClock) -> None:
+@pytest.fixture
+def started(client: TestClient, app: Any, db_engine: Engine, clock: FrozenClock):  # noqa: ANN201
+    """Léa has started her test: its first question on screen."""
     exam, lea, flow = enrolled(client, app, db_engine, clock)
-    memos = app.state.content.step_memos
     page = flow.start()
-    course_id = exam.course(lea).id
+    return exam, lea, flow, page, exam.course(lea).id, app.state.content.step_memos
+
+
+def test_each_answer_leaves_the_memo_of_the_step_it_took_until_the_test_ends(started) -> None:
+    exam, lea, flow, page, course_id, memos = started
     assert len(memos.get(course_id).history) == 0  # the first item, from no answer
     answered = 0
     while "data-served" in page.text:
@@ -34,13 +39,9 @@ def test_each_answer_leaves_the_memo_of_the_step_it_took_until_the_test_ends(
     assert memos.get(course_id) is None  # nothing left to choose
 
 
-def test_a_course_whose_memo_this_process_lost_gets_the_same_items(
-        client: TestClient, app: Any, db_engine: Engine, clock: FrozenClock) -> None:
+def test_a_course_whose_memo_this_process_lost_gets_the_same_items(started, app: Any) -> None:
     """As when another worker served the previous answers: the history is read in full."""
-    exam, lea, flow = enrolled(client, app, db_engine, clock)
-    memos = app.state.content.step_memos
-    page = flow.start()
-    course_id = exam.course(lea).id
+    exam, lea, flow, page, course_id, memos = started
     answered = 0
     while "data-served" in page.text:
         if answered % 2:
