@@ -61,4 +61,4 @@ def _resume(memo: StepMemo | None, history: Sequence[Served], bank: ItemBank,
                 answers = loglik[row] if answers is None else answers + loglik[row]
             return state, answers
     state = parse(history, bank)
-    return state, answer_rows_sum(d.loglik, state.rows) if state.rows else None
+    return state, answer_rows_sum(d.loglik, state.rows)

@@ -165,16 +165,17 @@ def derived(bank: ItemBank, config: EngineConfig) -> _Derived:
     return d
 
 
-def answer_rows_sum(loglik: np.ndarray, rows: list[int]) -> np.ndarray:
+def answer_rows_sum(loglik: np.ndarray, rows: list[int]) -> np.ndarray | None:
     """The sum of the answers' log-likelihood rows, added in history order: a cumulative sum,
-    whose last row is what adding the rows one by one gives, bit for bit (engine.memo)."""
-    return np.cumsum(loglik[rows], axis=0)[-1]
+    whose last row is what adding the rows one by one gives, bit for bit (engine.memo).
+    None: no answer."""
+    return np.cumsum(loglik[rows], axis=0)[-1] if rows else None
 
 
 def log_posterior(state: CourseState, d: _Derived, answers: np.ndarray | None = None
                   ) -> np.ndarray:
     """`answers`: `answer_rows_sum` of `state.rows` when the caller holds it (engine.memo)."""
-    if answers is None and state.rows:
+    if answers is None:
         answers = answer_rows_sum(d.loglik, state.rows)
     logpost = d.prior.copy() if answers is None else answers + d.prior
     if state.a.size:
