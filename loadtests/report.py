@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import platform
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +81,22 @@ def read_failures(csv_prefix: Path | None) -> list[tuple[int, str]]:
                 for row in csv.DictReader(f)]
 
 
-def format_reference(reference: list[float | None], cpus: str) -> str:
-    """The machine's speed before and after the phases (loadtests/reference.py)."""
+def format_reference(reference: list[float | None], cpus: str, interpreter: str) -> str:
+    """The machine's speed before and after the phases (loadtests/reference.py), and the
+    interpreter that ran it and the app: an optimised build runs both faster (README, round 10)."""
     shown = " / ".join("not measured" if r is None else f"{r:.1f} ms" for r in reference)
-    return (f"Machine reference (`python -m loadtests.reference` on CPU "
+    return (f"Interpreter of the app, Locust and the reference: {interpreter}.\n\n"
+            f"Machine reference (`python -m loadtests.reference` on CPU "
             f"{(cpus or 'any').split(',')[0]}, before / after the phases; lower is faster, "
-            f"compare the figures of two machines through its ratio): {shown}")
+            f"compare the figures of two machines, on the same interpreter, through its "
+            f"ratio): {shown}")
+
+
+def interpreter() -> str:
+    """This Python, by version and the executable behind the venv's link (e.g. a distribution's
+    /usr/bin/python3.11 or a pyenv source build)."""
+    return (f"{platform.python_implementation()} {platform.python_version()} "
+            f"({os.path.realpath(sys.executable)})")
 
 
 def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],

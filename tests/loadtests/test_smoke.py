@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import socket
 import subprocess
 import sys
@@ -48,6 +49,11 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
     # The machine's speed, measured before and after the phases on the app's CPU.
     assert all(ms > 0 for ms in summary["machine_reference_ms"])
     assert "Machine reference" in (out / "summary-w1.md").read_text()
+    # And the interpreter that ran it and the app: an optimised build changes both figures.
+    python = f"{platform.python_version()} ({os.path.realpath(sys.executable)})"
+    assert summary["interpreter"].endswith(python)
+    assert f"Interpreter of the app, Locust and the reference: CPython {python}" in (
+        out / "summary-w1.md").read_text()
     phase = summary["fixed"]
     check, stats = phase["check"], phase["stats"]
     assert check["ok"] and check["lost"] == 0 and check["duplicated"] == 0
