@@ -94,7 +94,8 @@ def window(start: dict[str, Any], end: dict[str, Any]) -> dict[str, Any]:
                          / max(1, end["cores"][name][1] - start["cores"][name][1]), 1)
              for name in end["cores"] if len(end["cores"][name]) > 2}
     per = answers or None  # no answer in the window: no per-answer figure
-    return {"seconds": round(seconds, 2), "answers": answers,
+    return {"seconds": round(seconds, 2), "from": start["time"], "to": end["time"],
+            "answers": answers,
             "answers_per_second": round(answers / seconds, 1) if seconds else 0.0,
             "app_cpu_ms": round(app_ms), "pg_cpu_ms": round(pg_ms),
             "app_ms_per_answer": round(app_ms / per, 3) if per else None,

@@ -8,6 +8,8 @@ calls. `make loadtest` runs it on the app's CPU before the phases and prints it 
 summary, so figures from two machines can be compared through their ratio.
 
 Its figure is the median, over `repeats` runs, of this thread's CPU time for one run.
+`python -m loadtests.reference --probe FILE [SECONDS]` samples a small run every few seconds
+instead (see `probe`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import jinja2
 import numpy as np
+
+# A probe sample: a tenth of a reference run, ≈ 2–3 ms of CPU (≈ 0.3 % of a core each second).
+PROBE_ITERATIONS = 20
 
 _TEMPLATE = jinja2.Environment(autoescape=True).from_string(
     "<table>{% for row in rows %}<tr id=\"r-{{ row.id }}\"><th>{{ row.name }}</th>"
@@ -27,11 +33,11 @@ _ROWS = [{"id": i, "name": f"Nom <{i}> & Prénom", "state": "running", "n": i % 
          for i in range(20)]
 
 
-def _one_run() -> None:
+def _one_run(iterations: int = 200) -> None:
     grid = np.linspace(-6.0, 6.0, 81)
     table = np.random.default_rng(1).random((2081, 81))
     rows = np.arange(0, 2048, 64)
-    for i in range(200):
+    for i in range(iterations):
         _TEMPLATE.render(rows=_ROWS)
         json.loads(json.dumps({"rows": _ROWS, "i": i}))
         logpost = table[rows].sum(axis=0)
@@ -51,7 +57,31 @@ def measure(repeats: int = 15) -> float:
     return statistics.median(times)
 
 
+def _after(pause: float, iterations: int) -> float:
+    time.sleep(pause)
+    start = time.thread_time_ns()
+    _one_run(iterations)
+    return (time.thread_time_ns() - start) / 1e6
+
+
+def probe(path: Path, interval: float = 1.0, iterations: int = PROBE_ITERATIONS) -> None:
+    """Until killed: a small run of the workload (≈ 3 ms of CPU) every `interval` seconds,
+    appended to `path` as "epoch-seconds cpu-ms" lines. The first line, "quiet <ms>", is the
+    median of ten runs taken at once, before the load. The load test runs it on the app's CPU
+    during each phase: on this kind of VM the host's slow spells inflate every process's CPU
+    time without showing as steal, and the probe's figures tell those spells apart."""
+    _one_run(iterations)
+    quiet = statistics.median(_after(0.2, iterations) for _ in range(10))  # paced like the rest
+    with path.open("w", buffering=1) as out:
+        out.write(f"quiet {quiet:.3f}\n")
+        while True:
+            out.write(f"{time.time():.3f} {_after(interval, iterations):.3f}\n")
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--probe"]:  # --probe FILE [INTERVAL]
+        probe(Path(argv[1]), float(argv[2]) if len(argv) > 2 else 1.0)
+        return 0
     repeats = int(argv[0]) if argv else 15
     print(f"{measure(repeats):.2f}")
     return 0

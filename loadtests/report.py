@@ -99,6 +99,43 @@ def interpreter() -> str:
             f"({os.path.realpath(sys.executable)})")
 
 
+SLOW = 1.5  # a probe sample this many times its quiet figure: the VM is in a slow spell
+
+
+def probe_summary(lines: list[str], start: float, end: float) -> dict[str, Any] | None:
+    """The speed probe's samples (loadtests/reference.py, `probe`) taken inside the measurement
+    window [start, end], relative to the probe's quiet figure taken before the load; None
+    without a quiet figure or a sample in the window."""
+    if not lines or not lines[0].startswith("quiet "):
+        return None
+    quiet = float(lines[0].split()[1])
+    samples = []
+    for line in lines[1:]:
+        try:
+            at, ms = (float(v) for v in line.split())
+        except ValueError:  # the line the probe was writing when it was stopped
+            continue
+        if start <= at <= end:
+            samples.append(ms / quiet)
+    if not samples or quiet <= 0:
+        return None
+    samples.sort()
+    return {"quiet_ms": quiet, "samples": len(samples),
+            "median": round(samples[len(samples) // 2], 2),
+            "p90": round(samples[min(len(samples) - 1, int(0.9 * len(samples)))], 2),
+            "max": round(samples[-1], 2),
+            "slow_share": round(sum(r > SLOW for r in samples) / len(samples), 2)}
+
+
+def format_probe(probe: dict[str, Any], cpus: str) -> str:
+    return (f"- VM speed during the window (`loadtests.reference --probe` on CPU "
+            f"{cpus.split(',')[0]}: CPU time of a small fixed workload each second, against its "
+            f"{probe['quiet_ms']:.2f} ms before the load): median ×{probe['median']:.2f}, p90 "
+            f"×{probe['p90']:.2f}, max ×{probe['max']:.2f}; {100 * probe['slow_share']:.0f} % of "
+            f"{probe['samples']} samples over ×{SLOW:g} (a slow spell of the host: every CPU "
+            f"figure of the phase is inflated with it)")
+
+
 def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
                  stats: list[dict[str, Any]], check: dict[str, Any],
                  csv_prefix: Path | None = None) -> str:
@@ -129,6 +166,8 @@ def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],
         if window.get("core_steal_percent") is not None:
             lines.append(f"- stolen by the hypervisor (share of each core's time): "
                          f"{window['core_steal_percent']}")
+        if window.get("speed_probe"):
+            lines.append(format_probe(window["speed_probe"], params["app_cpus"]))
     else:
         lines.append("- no measurement window (not on PostgreSQL, or the run was cut short)")
     count = {r["name"]: r["count"] for r in stats}

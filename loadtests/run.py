@@ -137,6 +137,13 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
                   "--expect-workers", str(args.locust_workers),
                   "--csv", str(out / prefix), "--html", str(out / f"{prefix}.html"),
                   "--stop-timeout", "2", "--exit-code-on-error", "0", "--loglevel", "WARNING"]
+    # The host's slow spells inflate every CPU figure without showing as steal (round 10):
+    # a small fixed workload sampled on the app's CPU tells them apart.
+    probe_path = out / f"{prefix}-probe.txt"
+    probe = subprocess.Popen(  # noqa: S603 - our own argv
+        pinned(args.app_cpus.split(",")[0], [PY, "-m", "loadtests.reference", "--probe",
+                                             str(probe_path)]), cwd=ROOT)
+    time.sleep(3.0)  # its quiet figure, before the load
     log = (out / f"{prefix}-locust.log").open("ab")
     master = subprocess.Popen(pinned(args.locust_cpus, master_cmd), env=env, cwd=ROOT,  # noqa: S603
                               stdout=log, stderr=subprocess.STDOUT)
@@ -159,9 +166,12 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
     except subprocess.TimeoutExpired:
         print(f"  {name}: a Locust worker did not stop by itself", file=sys.stderr)
     finally:
-        stop(workers)
+        stop([*workers, probe])
     window_path = out / f"{prefix}-window.json"
     window = json.loads(window_path.read_text()) if window_path.exists() else {}
+    if window.get("from") and probe_path.exists():
+        window["speed_probe"] = report.probe_summary(probe_path.read_text().splitlines(),
+                                                     window["from"], window["to"])
     stats = report.read_stats(out / prefix)
     check = report.exactly_once(database_url, [s["id"] for s in manifest["sessions"]], out, prefix)
     params = {"candidates": candidates, "proctors": sessions, "compression": args.compression,

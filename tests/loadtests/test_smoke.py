@@ -66,6 +66,10 @@ def test_smoke_run_has_no_failure_and_no_lost_answer(
         window = phase["window"]
         assert window["answers"] > 0 and window["app_ms_per_answer"] > 0
         assert all(0 <= share <= 100 for share in window["core_steal_percent"].values())
+        # The host's speed during the window, sampled on the app's CPU about once a second.
+        probe = window["speed_probe"]
+        assert probe["quiet_ms"] > 0 and probe["samples"] >= 3 and probe["max"] >= probe["median"]
+        assert "VM speed during the window" in (out / "summary-w1.md").read_text()
         # PostgreSQL's CPU per hot statement, on what the run left (loadtests.bench_statements).
         bench = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "loadtests.bench_statements", "--database-url", url,
