@@ -66,14 +66,13 @@ def _after(pause: float, iterations: int) -> float:
 
 def probe(path: Path, interval: float = 1.0, iterations: int = PROBE_ITERATIONS) -> None:
     """Until killed: a small run of the workload (≈ 3 ms of CPU) every `interval` seconds,
-    appended to `path` as "epoch-seconds cpu-ms" lines. The first line, "quiet <ms>", is the
-    median of ten runs taken at once, before the load. The load test runs it on the app's CPU
+    appended to `path` as "epoch-seconds cpu-ms" lines. The load test runs it on the app's CPU
     during each phase: on this kind of VM the host's slow spells inflate every process's CPU
-    time without showing as steal, and the probe's figures tell those spells apart."""
+    time without showing as steal, and the probe's figures tell those spells apart. Its figure
+    depends on what shares the core (an idle core sleeps between samples and reads slower than
+    a busy one): compare it between runs of the same load and interpreter."""
     _one_run(iterations)
-    quiet = statistics.median(_after(0.2, iterations) for _ in range(10))  # paced like the rest
     with path.open("w", buffering=1) as out:
-        out.write(f"quiet {quiet:.3f}\n")
         while True:
             out.write(f"{time.time():.3f} {_after(interval, iterations):.3f}\n")
 

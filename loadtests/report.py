@@ -99,41 +99,33 @@ def interpreter() -> str:
             f"({os.path.realpath(sys.executable)})")
 
 
-SLOW = 1.5  # a probe sample this many times its quiet figure: the VM is in a slow spell
-
-
 def probe_summary(lines: list[str], start: float, end: float) -> dict[str, Any] | None:
     """The speed probe's samples (loadtests/reference.py, `probe`) taken inside the measurement
-    window [start, end], relative to the probe's quiet figure taken before the load; None
-    without a quiet figure or a sample in the window."""
-    if not lines or not lines[0].startswith("quiet "):
-        return None
-    quiet = float(lines[0].split()[1])
+    window [start, end]: their count, median, 90th percentile and maximum in CPU ms; None
+    without a sample in the window."""
     samples = []
-    for line in lines[1:]:
+    for line in lines:
         try:
             at, ms = (float(v) for v in line.split())
         except ValueError:  # the line the probe was writing when it was stopped
             continue
         if start <= at <= end:
-            samples.append(ms / quiet)
-    if not samples or quiet <= 0:
+            samples.append(ms)
+    if not samples:
         return None
     samples.sort()
-    return {"quiet_ms": quiet, "samples": len(samples),
-            "median": round(samples[len(samples) // 2], 2),
-            "p90": round(samples[min(len(samples) - 1, int(0.9 * len(samples)))], 2),
-            "max": round(samples[-1], 2),
-            "slow_share": round(sum(r > SLOW for r in samples) / len(samples), 2)}
+    return {"samples": len(samples), "median_ms": round(samples[len(samples) // 2], 2),
+            "p90_ms": round(samples[min(len(samples) - 1, int(0.9 * len(samples)))], 2),
+            "max_ms": round(samples[-1], 2)}
 
 
 def format_probe(probe: dict[str, Any], cpus: str) -> str:
     return (f"- VM speed during the window (`loadtests.reference --probe` on CPU "
-            f"{cpus.split(',')[0]}: CPU time of a small fixed workload each second, against its "
-            f"{probe['quiet_ms']:.2f} ms before the load): median ×{probe['median']:.2f}, p90 "
-            f"×{probe['p90']:.2f}, max ×{probe['max']:.2f}; {100 * probe['slow_share']:.0f} % of "
-            f"{probe['samples']} samples over ×{SLOW:g} (a slow spell of the host: every CPU "
-            f"figure of the phase is inflated with it)")
+            f"{cpus.split(',')[0]}: CPU time of a small fixed workload once a second, beside the "
+            f"app; higher is slower, a slow spell of the host inflates it with every CPU figure "
+            f"of the phase; compare runs of the same load and interpreter): median "
+            f"{probe['median_ms']:.2f} ms, p90 {probe['p90_ms']:.2f}, max {probe['max_ms']:.2f} "
+            f"({probe['samples']} samples)")
 
 
 def format_phase(name: str, params: dict[str, Any], window: dict[str, Any],

@@ -143,7 +143,6 @@ def run_phase(name: str, args: argparse.Namespace, database_url: str,
     probe = subprocess.Popen(  # noqa: S603 - our own argv
         pinned(args.app_cpus.split(",")[0], [PY, "-m", "loadtests.reference", "--probe",
                                              str(probe_path)]), cwd=ROOT)
-    time.sleep(3.0)  # its quiet figure, before the load
     log = (out / f"{prefix}-locust.log").open("ab")
     master = subprocess.Popen(pinned(args.locust_cpus, master_cmd), env=env, cwd=ROOT,  # noqa: S603
                               stdout=log, stderr=subprocess.STDOUT)
