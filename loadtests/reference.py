@@ -8,7 +8,7 @@ calls. `make loadtest` runs it on the app's CPU before the phases and prints it 
 summary, so figures from two machines can be compared through their ratio.
 
 Its figure is the median, over `repeats` runs, of this thread's CPU time for one run.
-`python -m loadtests.reference --probe FILE [SECONDS]` samples a small run every few seconds
+`python -m loadtests.reference --probe FILE [SECONDS]` samples a small run every SECONDS (1 by default)
 instead (see `probe`).
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-# A probe sample: a tenth of a reference run, ≈ 2–3 ms of CPU (≈ 0.3 % of a core each second).
+# A probe sample: a tenth of a reference run, ≈ 3 ms of CPU (≈ 0.3 % of a core each second).
 PROBE_ITERATIONS = 20
 
 _TEMPLATE = jinja2.Environment(autoescape=True).from_string(
