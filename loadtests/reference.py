@@ -8,8 +8,8 @@ calls. `make loadtest` runs it on the app's CPU before the phases and prints it 
 summary, so figures from two machines can be compared through their ratio.
 
 Its figure is the median, over `repeats` runs, of this thread's CPU time for one run.
-`python -m loadtests.reference --probe FILE [SECONDS]` samples a small run every SECONDS (1 by default)
-instead (see `probe`).
+`python -m loadtests.reference --probe FILE [SECONDS]` samples a small run instead, every
+SECONDS (1 by default; see `probe`).
 """
 
 from __future__ import annotations
