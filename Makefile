@@ -36,7 +36,7 @@ migrate: install
 	$(PY) -m web.migrate upgrade
 
 seed: migrate
-	$(PY) -m web.seed
+	DEMO_URL=http://$(HOST):$(PORT) $(PY) -m web.seed
 
 run: seed
 	$(PY) -m uvicorn --factory web.app:asgi_app --host $(HOST) --port $(PORT)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 from sqlmodel import select
@@ -82,7 +83,7 @@ def seed_demo(settings: Settings) -> dict[str, object]:
                 for c in candidates
             ],
             "extra_lines": [
-                "Centre administrator (Espace centre, http://127.0.0.1:8000/centre):",
+                "Centre administrator (Espace centre, {base}/centre):",
                 f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}",
             ],
         }
@@ -109,9 +110,11 @@ def _seed_centre_admin(db, centre_id, settings, now) -> None:  # noqa: ANN001
         db.commit()
 
 
-def print_demo(info: dict[str, object], out=sys.stdout) -> None:  # noqa: ANN001
+def print_demo(info: dict[str, object], out=sys.stdout,  # noqa: ANN001
+               base_url: str = "http://127.0.0.1:8000") -> None:
+    """The demo's accounts, with the address the app serves on (`make run`: HOST and PORT)."""
     print("\n=== Passation demo ===", file=out)
-    print("Open http://127.0.0.1:8000", file=out)
+    print(f"Open {base_url}", file=out)
     print(f"Session number:    {info['session']}", file=out)
     print(f"Access code:       {info['access_code']}", file=out)
     print(f"Proctor password:  {info['proctor_password']}  (Espace surveillant)", file=out)
@@ -125,11 +128,12 @@ def print_demo(info: dict[str, object], out=sys.stdout) -> None:  # noqa: ANN001
         suffix = f"  [{', '.join(notes)}]" if notes else ""
         print(f"  - {first} {last}, {born:%d/%m/%Y}{suffix}", file=out)
     for line in info.get("extra_lines", []):  # type: ignore[attr-defined]
-        print(line, file=out)
+        print(line.format(base=base_url), file=out)
     print(
         "Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out
     )
 
 
 if __name__ == "__main__":
-    print_demo(seed_demo(Settings.from_env()))
+    print_demo(seed_demo(Settings.from_env()),
+               base_url=os.environ.get("DEMO_URL", "http://127.0.0.1:8000"))
