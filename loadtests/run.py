@@ -271,14 +271,15 @@ def main(argv: list[str]) -> int:
     finally:
         stop(apps)
     reference.append(machine_reference(args.app_cpus))
-    machine = report.format_reference(reference, args.app_cpus, report.interpreter())
+    interpreter = report.interpreter()
+    machine = report.format_reference(reference, args.app_cpus, interpreter)
     print(machine)
     summary = ("# Load test summary\n\n" + machine + "\n\n"
                + "\n".join(r["text"] for r in results.values()))
     summary += f"\nTotal wall time: {time.monotonic() - started:.0f} s\n"
     (args.out / f"summary-w{args.workers}.md").write_text(summary)
     (args.out / f"summary-w{args.workers}.json").write_text(
-        json.dumps({"machine_reference_ms": reference, "interpreter": report.interpreter(),
+        json.dumps({"machine_reference_ms": reference, "interpreter": interpreter,
                     **{k: {kk: vv for kk, vv in v.items() if kk != "text"}
                        for k, v in results.items()}}, indent=1))
     # On PostgreSQL a phase without a measurement window (Locust did not start, the run was

@@ -82,10 +82,6 @@ def seed_demo(settings: Settings) -> dict[str, object]:
                 (c.first_name, c.last_name, c.birth_date, c.extra_time_percent, c.accessibility)
                 for c in candidates
             ],
-            "extra_lines": [
-                "Centre administrator (Espace centre, {base}/centre):",
-                f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}",
-            ],
         }
     engine.dispose()
     return info
@@ -127,8 +123,8 @@ def print_demo(info: dict[str, object], out=sys.stdout,  # noqa: ANN001
             notes.append("accessibility adjustment")
         suffix = f"  [{', '.join(notes)}]" if notes else ""
         print(f"  - {first} {last}, {born:%d/%m/%Y}{suffix}", file=out)
-    for line in info.get("extra_lines", []):  # type: ignore[attr-defined]
-        print(line.format(base=base_url), file=out)
+    print(f"Centre administrator (Espace centre, {base_url}/centre):", file=out)
+    print(f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}", file=out)
     print(
         "Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out
     )

@@ -14,13 +14,14 @@ trusted for anything the guard does not check: what it holds besides is immutabl
 course's start, durations, seed, configuration; the item's id, parameters, serving time) or
 settled (web.course.settled).
 
-Bounded like the settled items (oldest course dropped first); single dict operations, atomic
-under the GIL.
+Bounded like the settled items (web.course.bounded).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from web.course.bounded import BoundedMap
 
 if TYPE_CHECKING:
     from web.course.state import CourseData, Entry
@@ -30,8 +31,7 @@ DEFAULT_CAPACITY = 8192  # ≈ 1 KB a course (a CourseData and an Entry): ≈ 8 
 
 class CourseHints:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self.capacity = capacity
-        self._courses: dict[int, tuple[CourseData, Entry]] = {}
+        self._courses: BoundedMap[int, tuple[CourseData, Entry]] = BoundedMap(capacity)
         # How often a hint served an answer, and how often one was sent back to the ordinary
         # path (the guard found a change, or a case the hint does not handle: the last
         # answer, a malformed form, time up): the tests' evidence of which path was taken.
@@ -43,15 +43,10 @@ class CourseHints:
 
     def remember(self, course: CourseData, current: Entry | None) -> None:
         """`current`: the course's current item as just read or written (None: forget)."""
-        if self.capacity <= 0:
-            return
-        courses = self._courses
         if current is None or current.answered or current.withdrawn:
-            courses.pop(course.id, None)
+            self._courses.pop(course.id, None)
             return
-        if course.id not in courses and len(courses) >= self.capacity:
-            courses.pop(next(iter(courses)), None)
-        courses[course.id] = (course, current)
+        self._courses.put(course.id, (course, current))
 
     def forget(self, course_id: int) -> None:
         self._courses.pop(course_id, None)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from web.course.bounded import BoundedMap
+
 if TYPE_CHECKING:
     from web.course.state import CourseView, Entry
 
@@ -34,8 +36,7 @@ DEFAULT_CAPACITY = 8192
 
 class SettledEntries:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self.capacity = capacity
-        self._courses: dict[int, tuple[Entry, ...]] = {}
+        self._courses: BoundedMap[int, tuple[Entry, ...]] = BoundedMap(capacity)
 
     def get(self, course_id: int) -> tuple[Entry, ...]:
         """The course's settled items from position 1, as far as this process knows them."""
@@ -43,8 +44,6 @@ class SettledEntries:
 
     def remember(self, course_id: int, view: CourseView) -> None:
         """Keep `view`'s settled prefix if it is longer than the one held."""
-        if self.capacity <= 0:
-            return
         entries = view.entries
         courses = self._courses
         held = len(courses.get(course_id, ()))
@@ -55,11 +54,8 @@ class SettledEntries:
         settled = held
         while settled < limit and entries[settled].settled:
             settled += 1
-        if settled <= held:
-            return
-        if held == 0 and len(courses) >= self.capacity:
-            courses.pop(next(iter(courses)), None)
-        courses[course_id] = tuple(entries[:settled])
+        if settled > held:
+            courses.put(course_id, tuple(entries[:settled]))
 
     def forget(self, course_id: int) -> None:
         self._courses.pop(course_id, None)
