@@ -95,13 +95,15 @@ def fit_prices(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, c
 
 def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_only: bool,
                          cap: float, examinees: int, iterations: int, step: float, seed: int,
-                         log=print) -> dict[str, float]:
+                         log=print, oracle_items: int = 0) -> dict[str, float]:
     """Refine the prices on the production engine: the same subgradient steps as
     ``fit_prices``, with each item's exposure measured by simulating ``next_step`` itself
     (estimated θ, randomised start, the course's random preference) instead of the
     idealised assignment — which under-prices the items every candidate wants while θ is
     still uncertain. The per-course preference (``exposure_noise``) makes exposure a smooth
-    function of λ, so the iterates settle; the result is the average of the last half."""
+    function of λ, so the iterates settle; the result is the average of the last half.
+    ``oracle_items``: fit for the engine that chooses its first items at the true θ
+    (``simulate``; engine.bound)."""
     key = "exposure_price_accessible" if accessible_only else "exposure_price"
     lam = _vector(bank, getattr(config, key))
     mean, kept = np.zeros(len(bank)), 0
@@ -110,7 +112,7 @@ def fit_prices_on_engine(bank: ItemBank, config: EngineConfig, *, accessible_onl
         thetas = np.random.default_rng((seed, 50 + it, int(accessible_only))).normal(
             config.prior_mean, config.prior_sd, examinees)
         run = simulate(bank, thetas, trial, accessible_only=accessible_only,
-                       seed=seed * 1000 + 500 + it)
+                       seed=seed * 1000 + 500 + it, oracle_items=oracle_items)
         e = exposure_counts(run.items, len(bank)) / examinees
         s = run.summary
         log(f"  {s['population']:>15} price step {it + 1:2d}: max exposure "

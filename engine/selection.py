@@ -319,8 +319,13 @@ def next_step(
 
 
 def step_from(state: CourseState, answers: np.ndarray | None, bank: ItemBank,
-              config: EngineConfig, accessible_only: bool, seed: int) -> Step:
-    """`next_step` from the parsed history (and `answers`, see `log_posterior`)."""
+              config: EngineConfig, accessible_only: bool, seed: int,
+              select_at: float | None = None) -> Step:
+    """`next_step` from the parsed history (and `answers`, see `log_posterior`).
+
+    `select_at`: choose by the information at this θ instead of the estimate's — only for
+    bound studies, where it is the simulated candidate's true θ (engine.bound); the step's
+    θ and SE are still the estimate's."""
     d = derived(bank, config)
     weights = irt.relative_weights(log_posterior(state, d, answers))
     theta, se = irt.moments_of_weights(weights, d.powers)
@@ -336,7 +341,9 @@ def step_from(state: CourseState, answers: np.ndarray | None, bank: ItemBank,
         eligible = mask & (item_uniforms16(d.table, seed) < threshold)
         if eligible.any():
             mask = eligible
-    if state.answered:
+    if select_at is not None:
+        at = select_at
+    elif state.answered:
         at = theta
     else:
         at = config.prior_mean + config.start_spread * (2.0 * uniform(seed, _START_STREAM) - 1.0)
@@ -352,7 +359,7 @@ def step_from(state: CourseState, answers: np.ndarray | None, bank: ItemBank,
         bonus = info = None
         if d.gumbel is not None and d.table is not None:
             bonus = d.gumbel[item_uniforms16(d.table, mix64(seed ^ _NOISE_STREAM))]
-        if d.node_info is not None:
+        if d.node_info is not None and select_at is None:
             if not state.answered:  # the prior, centred on the random start
                 weights = irt.relative_weights(irt.log_prior(d.nodes, at, config.prior_sd))
             info = expected_information_of(weights, d.node_info)

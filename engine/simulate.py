@@ -23,9 +23,9 @@ import numpy as np
 
 from .bank import ItemBank
 from .config import DEFAULT_CONFIG, EngineConfig, load_config
-from .history import Served
+from .history import Served, parse
 from .reference import reference_bank, reference_thetas
-from .selection import estimate, next_step
+from .selection import estimate, next_step, step_from
 
 REFERENCE_CONFIG = Path(__file__).parent / "configs" / "reference.json"
 
@@ -47,7 +47,10 @@ class Run:
 
 
 def simulate(bank: ItemBank, thetas: np.ndarray, config: EngineConfig, *,
-             accessible_only: bool = False, seed: int = 0) -> Run:
+             accessible_only: bool = False, seed: int = 0, oracle_items: int = 0) -> Run:
+    """`oracle_items`: the first so many items are chosen at the candidate's true θ instead
+    of the estimate (engine.bound: what knowing θ would be worth); 0 = the production engine,
+    `next_step` exactly as the web calls it."""
     rng = np.random.default_rng((seed, int(accessible_only)))  # responses only
     n = len(thetas)
     est, ses = np.empty(n), np.empty(n)
@@ -64,8 +67,12 @@ def simulate(bank: ItemBank, thetas: np.ndarray, config: EngineConfig, *,
         draws = rng.random(config.length)
         for k in range(config.length):
             c0, t0 = cpu(), clock()
-            step = next_step(history, bank, config, accessible_only=accessible_only,
-                             seed=course_seed)
+            if k < oracle_items:
+                step = step_from(parse(history, bank), None, bank, config, accessible_only,
+                                 course_seed, select_at=float(theta))
+            else:
+                step = next_step(history, bank, config, accessible_only=accessible_only,
+                                 seed=course_seed)
             step_ns.append(clock() - t0)
             step_cpu.append(cpu() - c0)
             if step.item_id is None:
