@@ -1,6 +1,7 @@
 """The bound study: the engine choosing at the true θ (engine.bound), never the production path."""
 
 import numpy as np
+import pytest
 
 from engine import Served, load_config, next_step
 from engine import bound as bound_cli
@@ -45,12 +46,13 @@ def test_the_simulation_chooses_its_first_oracle_items_at_the_true_theta(small, 
 def test_the_study_fits_prices_for_the_oracle_engine_and_prints_its_table(capsys):
     rows = bound_cli.study(oracle_items=16, cap=0.17, steps=1, examinees=60, samples=40,
                            seeds=[1, 2], accessible_only=False, log=lambda _: None)
-    assert [(r["oracle_items"], r["seed"]) for r in rows] == [(16, 1), (16, 2)]
+    assert [(r["selection"], r["seed"]) for r in rows] == [
+        ("engine, first 16 at the true θ", 1), ("engine, first 16 at the true θ", 2)]
     assert all(0.1 < r["mean_se"] < 0.6 and 0 < r["max_exposure"] <= 1 for r in rows)
     bound_cli.main(["--oracle-items", "0", "--steps", "0", "--samples", "30", "--seeds", "3",
                     "--accessible-only"])
     printed = capsys.readouterr().out
-    assert "| accessible-only | 0 | 0.17 | 3 |" in printed
+    assert "| accessible-only | engine | 0.17 | 3 |" in printed
 
 
 def test_without_steps_the_control_is_the_shipped_prices_without_the_trim(bank):
@@ -62,3 +64,54 @@ def test_without_steps_the_control_is_the_shipped_prices_without_the_trim(bank):
                             seeds=[3], accessible_only=False, log=lambda _: None)
     assert (row["mean_se"], row["max_exposure"]) == (expected["mean_se"],
                                                      expected["max_exposure"])
+
+
+def information_at(bank, theta, items):
+    p = 1.0 / (1.0 + np.exp(bank.a[items] * (bank.b[items] - theta)))
+    return float((bank.a2[items] * p * (1.0 - p)).sum())
+
+
+def follows_the_blueprint(bank, items, per_competence=2):
+    counts = np.bincount(bank.competence[items], minlength=len(bank.competences))
+    return (counts == per_competence).all() and len(set(bank.tube[items].tolist())) == len(items)
+
+
+def test_without_a_cap_the_best_allocation_is_each_candidates_best_items(small):
+    thetas = np.array([-2.0, -0.4, 0.0, 1.1, 2.7])
+    chosen = bound_cli.best_allocation(small, thetas, cap=1.0)
+    for theta, items in zip(thetas, chosen, strict=True):
+        assert follows_the_blueprint(small, items)
+        best = 0.0
+        for c in range(len(small.competences)):
+            idx = np.flatnonzero(small.competence == c)
+            value = {int(i): information_at(small, theta, [i]) for i in idx}
+            first = max(value, key=value.__getitem__)
+            second = max((i for i in value if small.tube[i] != small.tube[first]),
+                         key=value.__getitem__)
+            best += value[first] + value[second]
+        assert information_at(small, theta, items) == pytest.approx(best)
+
+
+def test_the_best_allocation_keeps_every_item_under_the_cap(bank):
+    thetas = reference_thetas(60, seed=5)
+    free = bound_cli.best_allocation(bank, thetas, cap=1.0)
+    capped = bound_cli.best_allocation(bank, thetas, cap=0.2, accessible_only=True)
+    counts = np.bincount(np.concatenate(capped), minlength=len(bank))
+    assert counts.max() <= 0.2 * len(thetas)
+    assert np.bincount(np.concatenate(free), minlength=len(bank)).max() > 0.2 * len(thetas)
+    for items in capped:
+        assert follows_the_blueprint(bank, items) and bank.accessible[items].all()
+    total = sum(information_at(bank, t, i) for t, i in zip(thetas, capped, strict=True))
+    assert total < sum(information_at(bank, t, i) for t, i in zip(thetas, free, strict=True))
+
+
+def test_an_impossible_cap_is_refused(small):
+    with pytest.raises(ValueError, match="no allocation under the cap"):
+        bound_cli.best_allocation(small, np.zeros(10), cap=0.01)
+
+
+def test_the_exact_study_prints_the_allocation_at_its_cap(capsys):
+    bound_cli.main(["--exact", "--cap", "0.3", "--samples", "40", "--seeds", "1"])
+    row = capsys.readouterr().out.splitlines()[-1].strip("| ").split(" | ")
+    assert row[:4] == ["all", "best allocation at the true θ (LP)", "0.30", "1"]
+    assert 0.15 < float(row[4]) < 0.4 and float(row[6]) <= 0.3
