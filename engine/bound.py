@@ -26,6 +26,7 @@ import sys
 
 import numpy as np
 
+from . import irt
 from .bank import ItemBank
 from .config import load_config
 from .exposure import fit_prices_on_engine
@@ -73,8 +74,7 @@ def best_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, per_compe
     from scipy.optimize import linprog
 
     n = len(thetas)
-    p = 1.0 / (1.0 + np.exp(bank.a * (bank.b - thetas[:, None])))
-    info = bank.a2 * p * (1.0 - p)
+    info = irt.information(thetas[:, None], bank.a, bank.b)
     usable = bank.accessible if accessible_only else np.ones(len(bank), dtype=bool)
     groups = [np.flatnonzero((bank.competence == c) & usable)
               for c in range(len(bank.competences))]
@@ -123,8 +123,10 @@ def exact_study(*, cap: float, samples: int, seeds: list[int], accessible_only: 
         rng = np.random.default_rng((seed, int(accessible_only)))
         est, se = np.empty(len(thetas)), np.empty(len(thetas))
         for j, theta in enumerate(thetas):
-            history = [Served(bank.ids[i], "ok" if rng.random() < 1.0 / (
-                1.0 + np.exp(bank.a[i] * (bank.b[i] - theta))) else "ko") for i in chosen[j]]
+            ok = rng.random(len(chosen[j])) < irt.probability(theta, bank.a[chosen[j]],
+                                                              bank.b[chosen[j]])
+            history = [Served(bank.ids[i], "ok" if o else "ko")
+                       for i, o in zip(chosen[j], ok, strict=True)]
             est[j], se[j] = estimate(history, bank, config)
         rows.append({"population": "accessible-only" if accessible_only else "all",
                      "selection": "best allocation at the true θ (LP)", "cap": cap,

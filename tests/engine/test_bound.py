@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import Served, load_config, next_step
+from engine import Served, irt, load_config, next_step
 from engine import bound as bound_cli
 from engine.history import parse
 from engine.reference import reference_thetas
@@ -67,8 +67,7 @@ def test_without_steps_the_control_is_the_shipped_prices_without_the_trim(bank):
 
 
 def information_at(bank, theta, items):
-    p = 1.0 / (1.0 + np.exp(bank.a[items] * (bank.b[items] - theta)))
-    return float((bank.a2[items] * p * (1.0 - p)).sum())
+    return float(irt.information(theta, bank.a[items], bank.b[items]).sum())
 
 
 def follows_the_blueprint(bank, items, per_competence=2):
