@@ -20,7 +20,8 @@ from loadtests.pages import load_ledgers
 PACES = {"peak": 1800 / 32, "mean": 3600 / 32}
 
 
-# The ProctorUser's requests (locustfile.py); every other request is a candidate's.
+# The ProctorUser's requests (locustfile.py, which checks each against this list); every
+# other request is a candidate's.
 PROCTOR_REQUESTS = frozenset({
     "proctor login page", "proctor login", "live page", "live list", "live list after action",
     "confirm presence", "authorise resume", "alert valider", "alert rejeter"})
