@@ -12,8 +12,11 @@ response seeds 1 and 2).
 ``--exact`` replaces the engine by the best allocation there is for candidates of known θ:
 the linear programme "most total information at the true θ, 2 items per competence from
 distinct tubes, no item given to more than ``--cap`` of the sample" solved exactly over the
-sample itself (so no sampling margin either), then the same answers and EAP. Development only:
-it needs scipy (HiGHS), a development dependency like catsim.
+sample itself (so no sampling margin either), then the same answers and EAP. ``--reweight K``
+aims at the mean posterior variance instead of the total information: K more programmes, each
+weighting a candidate's information by (1 + I)⁻², I what the previous allocation gave them (the
+variance's marginal value; a fixed point of these weights is optimal for Σ 1 / (1 + I)).
+Development only: it needs scipy (HiGHS), a development dependency like catsim.
 
 Read the mean SE: once selection has looked at the true θ, which items were served says
 something about θ that the EAP does not use, so its RMSE is no longer the posterior's.
@@ -65,16 +68,20 @@ def _label(oracle_items: int) -> str:
 
 
 def best_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, per_competence: int = 2,
-                    accessible_only: bool = False) -> list[list[int]]:
+                    accessible_only: bool = False, weights: np.ndarray | None = None
+                    ) -> list[list[int]]:
     """Each candidate's items (bank positions) in the allocation of most total information at
-    the true θ: ``per_competence`` items of every competence from distinct tubes, no item to
-    more than ``cap`` of the candidates. The programme's optimum is integral in practice; any
-    fractional part is rounded per candidate (largest share first), which keeps the rules."""
+    the true θ (each candidate's counted ``weights`` times when given): ``per_competence``
+    items of every competence from distinct tubes, no item to more than ``cap`` of the
+    candidates. The programme's optimum is integral in practice; any fractional part is
+    rounded per candidate (largest share first), which keeps the rules."""
     from scipy import sparse
     from scipy.optimize import linprog
 
     n = len(thetas)
     info = irt.information(thetas[:, None], bank.a, bank.b)
+    if weights is not None:
+        info = info * weights[:, None]
     usable = bank.accessible if accessible_only else np.ones(len(bank), dtype=bool)
     groups = [np.flatnonzero((bank.competence == c) & usable)
               for c in range(len(bank.competences))]
@@ -110,13 +117,32 @@ def best_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, per_compe
     return chosen
 
 
-def exact_study(*, cap: float, samples: int, seeds: list[int], accessible_only: bool
-                ) -> list[dict]:
+def variance_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, reweight: int,
+                        per_competence: int = 2, accessible_only: bool = False
+                        ) -> list[list[int]]:
+    """``best_allocation`` re-solved ``reweight`` times, each candidate's information weighted
+    by (1 + I)⁻² (normalised to mean 1), I the information at the true θ of their items in the
+    previous solution: the linearisation of Σ 1 / (1 + I), the mean posterior variance."""
+    chosen = best_allocation(bank, thetas, cap=cap, per_competence=per_competence,
+                             accessible_only=accessible_only)
+    for _ in range(reweight):
+        got = np.array([irt.information(t, bank.a[c], bank.b[c]).sum()
+                        for t, c in zip(thetas, chosen, strict=True)])
+        weights = (1.0 + got) ** -2.0
+        chosen = best_allocation(bank, thetas, cap=cap, per_competence=per_competence,
+                                 accessible_only=accessible_only,
+                                 weights=weights / weights.mean())
+    return chosen
+
+
+def exact_study(*, cap: float, samples: int, seeds: list[int], accessible_only: bool,
+                reweight: int = 0) -> list[dict]:
     bank = reference_bank()
     config = load_config(REFERENCE_CONFIG)
     thetas = reference_thetas(samples)
-    chosen = best_allocation(bank, thetas, cap=cap, per_competence=config.per_competence,
-                             accessible_only=accessible_only)
+    chosen = variance_allocation(bank, thetas, cap=cap, reweight=reweight,
+                                 per_competence=config.per_competence,
+                                 accessible_only=accessible_only)
     counts = np.bincount(np.concatenate(chosen), minlength=len(bank))
     rows = []
     for seed in seeds:
@@ -129,7 +155,9 @@ def exact_study(*, cap: float, samples: int, seeds: list[int], accessible_only: 
                        for i, o in zip(chosen[j], ok, strict=True)]
             est[j], se[j] = estimate(history, bank, config)
         rows.append({"population": "accessible-only" if accessible_only else "all",
-                     "selection": "best allocation at the true θ (LP)", "cap": cap,
+                     "selection": ("best allocation at the true θ (LP"
+                                   + (f", variance objective, re-weighted {reweight}×)"
+                                      if reweight else ")")), "cap": cap,
                      "seed": seed, "mean_se": float(se.mean()),
                      "rmse": float(np.sqrt(np.mean((est - thetas) ** 2))),
                      "max_exposure": float(counts.max() / len(thetas))})
@@ -150,10 +178,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--accessible-only", action="store_true")
     p.add_argument("--exact", action="store_true",
                    help="the best allocation at the true θ instead of the engine (needs scipy)")
+    p.add_argument("--reweight", type=int, default=0,
+                   help="with --exact: re-weightings towards the mean posterior variance")
     args = p.parse_args(argv)
     if args.exact:
         rows = exact_study(cap=args.cap, samples=args.samples, seeds=args.seeds,
-                           accessible_only=args.accessible_only)
+                           accessible_only=args.accessible_only, reweight=args.reweight)
     else:
         rows = study(oracle_items=args.oracle_items, cap=args.cap, steps=args.steps,
                      examinees=args.examinees, samples=args.samples, seeds=args.seeds,

@@ -114,3 +114,29 @@ def test_the_exact_study_prints_the_allocation_at_its_cap(capsys):
     row = capsys.readouterr().out.splitlines()[-1].strip("| ").split(" | ")
     assert row[:4] == ["all", "best allocation at the true θ (LP)", "0.30", "1"]
     assert 0.15 < float(row[4]) < 0.4 and float(row[6]) <= 0.3
+
+
+def test_weights_give_the_contested_items_to_the_candidate_who_counts_more(small):
+    thetas = np.zeros(2)  # the same θ: each wants the same items, and the cap allows one each
+    alone = bound_cli.best_allocation(small, thetas[:1], cap=1.0)[0]
+    for heavy in (0, 1):
+        weights = np.where(np.arange(2) == heavy, 3.0, 1.0)
+        chosen = bound_cli.best_allocation(small, thetas, cap=0.5, weights=weights)
+        assert not set(chosen[0]) & set(chosen[1])
+        assert information_at(small, 0.0, chosen[heavy]) == pytest.approx(
+            information_at(small, 0.0, alone))
+        assert information_at(small, 0.0, chosen[1 - heavy]) < information_at(small, 0.0, alone)
+
+
+def test_the_variance_objective_reweights_towards_the_least_informed(bank, capsys):
+    thetas = reference_thetas(60, seed=5)
+    plain = bound_cli.best_allocation(bank, thetas, cap=0.2)
+    assert bound_cli.variance_allocation(bank, thetas, cap=0.2, reweight=0) == plain
+    again = bound_cli.variance_allocation(bank, thetas, cap=0.2, reweight=2)
+    counts = np.bincount(np.concatenate(again), minlength=len(bank))
+    assert counts.max() <= 0.2 * len(thetas)
+    assert all(follows_the_blueprint(bank, items) for items in again)
+    bound_cli.main(["--exact", "--cap", "0.3", "--samples", "40", "--seeds", "1",
+                    "--reweight", "1"])
+    row = capsys.readouterr().out.splitlines()[-1].strip("| ").split(" | ")
+    assert row[1] == "best allocation at the true θ (LP, variance objective, re-weighted 1×)"
