@@ -4,8 +4,8 @@ Issue 3 asks for an RMSE of 0.25 with no item seen by more than a fifth of candi
 engine chooses each item at its estimate of θ; this study lets it choose the first
 ``--oracle-items`` items at the candidate's *true* θ instead, which no test can do, under
 the same rules and the same exposure control: prices (``exposure_price``) re-fitted for that
-engine by the subgradient steps of ``engine.exposure`` (starting from the shipped reference
-prices), without the eligibility trim. ``--oracle-items 0`` is the real engine re-fitted the
+engine by the subgradient steps of ``engine.exposure`` (starting from ``--config``'s prices),
+without any eligibility trim. ``--oracle-items 0`` is the real engine re-fitted the
 same way: the control. Each fit is then run on the benchmark's samples (the reference θ,
 response seeds 1 and 2).
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -43,9 +44,9 @@ _SHORTLIST = 16  # per competence and candidate; 24 gives the same optimum on th
 
 def study(*, oracle_items: int, cap: float, steps: int, examinees: int, samples: int,
           seeds: list[int], accessible_only: bool, fit_seed: int = 11,
-          log=print) -> list[dict]:
+          config_path: str | Path = REFERENCE_CONFIG, log=print) -> list[dict]:
     bank = reference_bank()
-    config = load_config(REFERENCE_CONFIG).with_changes(exposure={}, exposure_accessible={})
+    config = load_config(config_path).with_changes(exposure={}, exposure_accessible={})
     key = "exposure_price_accessible" if accessible_only else "exposure_price"
     if steps:
         prices = fit_prices_on_engine(bank, config, accessible_only=accessible_only, cap=cap,
@@ -136,9 +137,9 @@ def variance_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, rewei
 
 
 def exact_study(*, cap: float, samples: int, seeds: list[int], accessible_only: bool,
-                reweight: int = 0) -> list[dict]:
+                reweight: int = 0, config_path: str | Path = REFERENCE_CONFIG) -> list[dict]:
     bank = reference_bank()
-    config = load_config(REFERENCE_CONFIG)
+    config = load_config(config_path)
     thetas = reference_thetas(samples)
     chosen = variance_allocation(bank, thetas, cap=cap, reweight=reweight,
                                  per_competence=config.per_competence,
@@ -176,6 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--samples", type=int, default=1000, help="benchmark sample size")
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2], help="benchmark seeds")
     p.add_argument("--accessible-only", action="store_true")
+    p.add_argument("--config", default=str(REFERENCE_CONFIG),
+                   help="configuration whose rules, EAP and starting prices to use "
+                   "(the studies of 7 December 2026: engine/configs/reference-2026.3.json)")
     p.add_argument("--exact", action="store_true",
                    help="the best allocation at the true θ instead of the engine (needs scipy)")
     p.add_argument("--reweight", type=int, default=0,
@@ -183,11 +187,12 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.exact:
         rows = exact_study(cap=args.cap, samples=args.samples, seeds=args.seeds,
-                           accessible_only=args.accessible_only, reweight=args.reweight)
+                           accessible_only=args.accessible_only, reweight=args.reweight,
+                           config_path=args.config)
     else:
         rows = study(oracle_items=args.oracle_items, cap=args.cap, steps=args.steps,
                      examinees=args.examinees, samples=args.samples, seeds=args.seeds,
-                     accessible_only=args.accessible_only,
+                     accessible_only=args.accessible_only, config_path=args.config,
                      log=lambda m: print(m, file=sys.stderr))
     _print(rows)
 

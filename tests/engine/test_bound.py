@@ -55,13 +55,15 @@ def test_the_study_fits_prices_for_the_oracle_engine_and_prints_its_table(capsys
     assert "| accessible-only | engine | 0.17 | 3 |" in printed
 
 
-def test_without_steps_the_control_is_the_shipped_prices_without_the_trim(bank):
-    shipped = load_config(REFERENCE_CONFIG)
-    assert shipped.exposure_price and shipped.exposure  # prices, and the trim left out
-    untrimmed = shipped.with_changes(exposure={}, exposure_accessible={})
+def test_without_steps_the_control_is_the_configurations_prices_without_the_trim(bank):
+    earlier = REFERENCE_CONFIG.with_name("reference-2026.3.json")
+    trimmed = load_config(earlier)
+    assert trimmed.exposure_price and trimmed.exposure  # prices, and the trim left out
+    untrimmed = trimmed.with_changes(exposure={}, exposure_accessible={})
     expected = simulate(bank, reference_thetas(40), untrimmed, seed=3).summary
     [row] = bound_cli.study(oracle_items=0, cap=0.17, steps=0, examinees=0, samples=40,
-                            seeds=[3], accessible_only=False, log=lambda _: None)
+                            seeds=[3], accessible_only=False, config_path=earlier,
+                            log=lambda _: None)
     assert (row["mean_se"], row["max_exposure"]) == (expected["mean_se"],
                                                      expected["max_exposure"])
 

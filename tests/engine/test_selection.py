@@ -138,11 +138,17 @@ def test_unknown_item_in_history_counts_for_length(bank, config):
     assert step.item_id is not None and step.theta > 0
 
 
-def test_reference_config_loads_and_covers_the_reference_bank(bank):
-    config = load_config(REFERENCE_CONFIG)
-    assert config.exposure and config.exposure_accessible
-    assert set(config.exposure) <= set(bank.ids)
-    assert all(0 < k < 1 for k in config.exposure.values())
+def test_reference_configs_load_and_cover_the_reference_bank(bank):
+    config = load_config(REFERENCE_CONFIG)  # reference-2026.4: prices alone
+    assert config.exposure_method == "eligibility" and not config.exposure
+    for prices in (config.exposure_price, config.exposure_price_accessible):
+        assert prices and set(prices) <= set(bank.ids) and min(prices.values()) > 0
+    assert set(config.exposure_price_accessible) <= {i for i, ok in zip(
+        bank.ids, bank.accessible, strict=True) if ok}
+    earlier = load_config(REFERENCE_CONFIG.with_name("reference-2026.3.json"))
+    assert earlier.version == "reference-2026.3" and earlier.exposure_accessible
+    assert set(earlier.exposure) <= set(bank.ids)
+    assert all(0 < k < 1 for k in earlier.exposure.values())
 
 
 def test_exposure_prices_steer_selection_and_belong_to_eligibility(bank):

@@ -1,0 +1,49 @@
+"""engine.resample: the benchmark over fresh populations, pooled."""
+
+import numpy as np
+import pytest
+
+from engine import load_config
+from engine import resample as resample_cli
+from engine.reference import reference_thetas
+from engine.simulate import REFERENCE_CONFIG, simulate
+
+
+def test_pooled_figures_are_those_of_each_fresh_population(bank):
+    config = load_config(REFERENCE_CONFIG)
+    row = resample_cli.resample(bank, config, accessible_only=True, samples=2, examinees=30,
+                                first_sample=5, rmse_target=0.27)
+    runs = [simulate(bank, reference_thetas(30, seed=s), config, accessible_only=True, seed=s)
+            for s in (5, 6)]
+    mse = [np.mean((r.estimate - r.true_theta) ** 2) for r in runs]
+    assert row["pooled_rmse"] == pytest.approx(np.sqrt(np.mean(mse)))
+    assert row["root_mean_variance"] == pytest.approx(
+        np.sqrt(np.mean([np.mean(r.se ** 2) for r in runs])))
+    assert (row["rmse_min"], row["rmse_max"]) == pytest.approx((min(np.sqrt(mse)),
+                                                                max(np.sqrt(mse))))
+    assert row["share_rmse_met"] == np.mean(np.sqrt(mse) <= 0.27)
+    tops = [r.summary["max_exposure"] for r in runs]
+    assert row["max_exposure_max"] == max(tops)
+    assert row["share_over_ceiling"] == np.mean(np.array(tops) > config.exposure_target)
+    # Fresh populations: none of them is the benchmark's reference sample.
+    assert not np.allclose(reference_thetas(30, seed=5), reference_thetas(30))
+
+
+def test_the_cli_prints_one_row_per_population_with_its_own_target(capsys):
+    resample_cli.main(["--samples", "1", "--examinees", "20", "--first-sample", "3"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("config reference-") and "exposure eligibility" in lines[0]
+    assert lines[3].startswith("| all | 1 × 20 |") and "(≤ 0.25)" in lines[3]
+    assert lines[4].startswith("| accessible-only | 1 × 20 |") and "(≤ 0.27)" in lines[4]
+    resample_cli.main(["--samples", "1", "--examinees", "20", "--method", "none",
+                       "--accessible-only"])
+    free = capsys.readouterr().out.splitlines()
+    assert "exposure none" in free[0] and len(free) == 4
+    assert float(free[3].split(" | ")[7].split(",")[0]) > 0.5  # without control, far over
+
+
+def test_the_cli_refuses_an_empty_run(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        resample_cli.main(["--samples", "0"])
+    assert exit_.value.code == 2
+    assert "--samples must be at least 1" in capsys.readouterr().err
