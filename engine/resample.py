@@ -74,6 +74,8 @@ def format_rows(rows: list[dict], ceiling: float) -> str:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m engine.resample",
                                 description=(__doc__ or "").split("\n")[0])
+    p.add_argument("--bank", help="CSV: id,a,b,competence,tube,skill,accessible "
+                   "(default: the reference generator)")
     p.add_argument("--config", default=str(REFERENCE_CONFIG),
                    help="engine configuration JSON (default: the reference parameters)")
     p.add_argument("--samples", type=int, default=20, help="fresh populations")
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.samples < 1 or args.examinees < 2:
         p.error("--samples must be at least 1 and --examinees at least 2")
-    bank, config = reference_bank(), load_config(args.config)
+    bank = ItemBank.from_csv(args.bank) if args.bank else reference_bank()
+    config = load_config(args.config)
     if args.method:
         config = config.with_changes(exposure_method=args.method)
     rows = [resample(bank, config, accessible_only=acc, samples=args.samples,
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
                      rmse_target=args.rmse_target_accessible if acc else args.rmse_target)
             for acc in ([True] if args.accessible_only else [False, True])]
     print(f"config {config.version}, exposure {config.exposure_method}, "
-          f"reference bank ({len(bank)} items)")
+          f"{args.bank or 'reference bank'} ({len(bank)} items)")
     print(format_rows(rows, config.exposure_target))
 
 

@@ -47,3 +47,13 @@ def test_the_cli_refuses_an_empty_run(capsys):
         resample_cli.main(["--samples", "0"])
     assert exit_.value.code == 2
     assert "--samples must be at least 1" in capsys.readouterr().err
+
+
+def test_the_cli_takes_a_bank_and_its_configuration(tmp_path, small, capsys):
+    bank_csv = tmp_path / "bank.csv"
+    small.to_csv(bank_csv)
+    resample_cli.main(["--bank", str(bank_csv), "--config", str(REFERENCE_CONFIG),
+                       "--samples", "2", "--examinees", "10"])
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{bank_csv} ({len(small)} items)" in lines[0]
+    assert lines[3].startswith("| all | 2 × 10 |")
