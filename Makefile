@@ -57,19 +57,20 @@ LOADTEST_ARGS ?=
 loadtest: install
 	$(PY) -m loadtests.run --workers $(WORKERS) $(LOADTEST_ARGS)
 
-# Exposure configuration of the real bank (~10 min): export the validated bank, then compute the
-# prices and eligibility tables by simulation (engine/README.md). The web app loads every
-# content/configs/*.json and serves new courses with the highest version: bump EXPOSURE_VERSION
-# whenever the bank or the engine rules change, and keep the old files (recorded by past courses).
-# (The reference bank's newer method — prices refined on the engine, --price-steps 40 --noise 0.01
-# --information posterior — did not improve the real bank's RMSE: engine/README.md.)
-EXPOSURE_VERSION ?= 2026.1
+# Exposure configuration of the real bank (~6 min): export the validated bank, then compute the
+# exposure prices by simulation of the production engine (engine/README.md, "Real item bank").
+# The web app loads every content/configs/*.json and serves new courses with the highest version:
+# bump EXPOSURE_VERSION whenever the bank or the engine rules change, and keep the old files
+# (recorded by past courses). Since 2026.2: prices alone aimed at 0.158, refined on the engine
+# (per-course preference 0.01, posterior-expected information), no eligibility table.
+EXPOSURE_VERSION ?= 2026.2
 EXPOSURE_BANK ?= var/exposure/bank.csv
 exposure: install
 	mkdir -p $(dir $(EXPOSURE_BANK)) content/configs
 	$(PY) -m content export-bank $(EXPOSURE_BANK)
 	$(PY) -m engine.exposure --bank $(EXPOSURE_BANK) --version $(EXPOSURE_VERSION) \
-		--out content/configs/$(EXPOSURE_VERSION).json --examinees 3000 --iterations 10 --margin 0.045
+		--out content/configs/$(EXPOSURE_VERSION).json --examinees 2000 --iterations 0 \
+		--price-cap 0.158 --price-steps 40 --noise 0.01 --information posterior
 
 clean:
 	rm -rf $(VENV) node_modules $(dir $(HTMX)) var
