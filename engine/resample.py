@@ -5,8 +5,9 @@ one response seed. Its RMSE moves by about ±0.006 from one 1,000-candidate samp
 next, and its maximum exposure by about ±0.006, so one sample cannot tell an engine's
 expected precision, nor how often a sample of that size sees an item over the ceiling. This
 runs the same simulation on ``--samples`` fresh populations (θ ~ N(0, 1) from
-``reference_thetas`` with seeds ``--first-sample``, ``--first-sample`` + 1, …, response
-seed = θ seed) and reports, per population of candidates:
+``reference_thetas`` with seeds ``--first-sample``, ``--first-sample`` + 1, …; the response
+seed is the θ seed + 1,000,000, so that the answers' random stream is never the θ's) and
+reports, per population of candidates:
 
 - the pooled RMSE (root of the mean squared error over every simulated candidate) next to
   the root mean posterior variance: for an honest engine (one that chooses from the answers
@@ -15,7 +16,8 @@ seed = θ seed) and reports, per population of candidates:
 - the spread of the per-sample RMSE and the share of samples at or under the target
   (issue 3: ``--rmse-target`` 0.25, ``--rmse-target-accessible`` 0.27 for adjusted candidates);
 - the per-sample maximum exposure: its mean, its largest value and the share of samples over
-  the configuration's ceiling.
+  the configuration's ceiling; and the largest exposure over all samples pooled, the
+  expected exposure of the most exposed item (what a large population sees).
 """
 
 from __future__ import annotations
@@ -27,19 +29,26 @@ import numpy as np
 from .bank import ItemBank
 from .config import EngineConfig, load_config
 from .reference import reference_bank, reference_thetas
-from .simulate import REFERENCE_CONFIG, simulate
+from .simulate import REFERENCE_CONFIG, exposure_counts, simulate
+
+# simulate() draws answers from the stream (seed, accessible_only) and reference_thetas θ from
+# (seed, 1): equal seeds would feed adjusted candidates' answers from the bits that made θ.
+RESPONSE_SEED_OFFSET = 1_000_000
 
 
 def resample(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, samples: int,
              examinees: int, first_sample: int = 1, rmse_target: float = 0.25) -> dict:
     mse, var, se, max_exposure = [], [], [], []
+    counts = np.zeros(len(bank))
     for s in range(first_sample, first_sample + samples):
         thetas = reference_thetas(examinees, seed=s)
-        run = simulate(bank, thetas, config, accessible_only=accessible_only, seed=s)
+        run = simulate(bank, thetas, config, accessible_only=accessible_only,
+                       seed=RESPONSE_SEED_OFFSET + s)
         mse.append(float(np.mean((run.estimate - thetas) ** 2)))
         var.append(float(np.mean(run.se ** 2)))
         se.append(run.summary["mean_se"])
         max_exposure.append(run.summary["max_exposure"])
+        counts += exposure_counts(run.items, len(bank))
     rmse = np.sqrt(mse)
     top = np.array(max_exposure)
     return {
@@ -52,14 +61,16 @@ def resample(bank: ItemBank, config: EngineConfig, *, accessible_only: bool, sam
         "rmse_target": rmse_target, "share_rmse_met": float(np.mean(rmse <= rmse_target)),
         "max_exposure_mean": float(top.mean()), "max_exposure_max": float(top.max()),
         "share_over_ceiling": float(np.mean(top > config.exposure_target)),
+        "pooled_max_exposure": float(counts.max() / (samples * examinees)),
     }
 
 
 def format_rows(rows: list[dict], ceiling: float) -> str:
     lines = ["| population | samples × examinees | pooled RMSE | root mean variance | mean SE "
              "| RMSE per sample | share at or under the RMSE target "
-             f"| max exposure per sample (mean, max) | share over {ceiling:.2f} |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"| max exposure per sample (mean, max) | share over {ceiling:.2f} "
+             "| max exposure, samples pooled |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['population']} | {r['samples']} × {r['examinees']} | {r['pooled_rmse']:.4f} "
@@ -67,7 +78,7 @@ def format_rows(rows: list[dict], ceiling: float) -> str:
             f"| {r['rmse_min']:.3f} – {r['rmse_max']:.3f} "
             f"| {r['share_rmse_met']:.2f} (≤ {r['rmse_target']:.2f}) "
             f"| {r['max_exposure_mean']:.3f}, {r['max_exposure_max']:.3f} "
-            f"| {r['share_over_ceiling']:.2f} |")
+            f"| {r['share_over_ceiling']:.2f} | {r['pooled_max_exposure']:.3f} |")
     return "\n".join(lines)
 
 

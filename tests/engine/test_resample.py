@@ -13,8 +13,8 @@ def test_pooled_figures_are_those_of_each_fresh_population(bank):
     config = load_config(REFERENCE_CONFIG)
     row = resample_cli.resample(bank, config, accessible_only=True, samples=2, examinees=30,
                                 first_sample=5, rmse_target=0.27)
-    runs = [simulate(bank, reference_thetas(30, seed=s), config, accessible_only=True, seed=s)
-            for s in (5, 6)]
+    runs = [simulate(bank, reference_thetas(30, seed=s), config, accessible_only=True,
+                     seed=resample_cli.RESPONSE_SEED_OFFSET + s) for s in (5, 6)]
     mse = [np.mean((r.estimate - r.true_theta) ** 2) for r in runs]
     assert row["pooled_rmse"] == pytest.approx(np.sqrt(np.mean(mse)))
     assert row["root_mean_variance"] == pytest.approx(
@@ -25,6 +25,9 @@ def test_pooled_figures_are_those_of_each_fresh_population(bank):
     tops = [r.summary["max_exposure"] for r in runs]
     assert row["max_exposure_max"] == max(tops)
     assert row["share_over_ceiling"] == np.mean(np.array(tops) > config.exposure_target)
+    pooled = np.bincount(np.concatenate([i for r in runs for i in r.items]), minlength=len(bank))
+    assert row["pooled_max_exposure"] == pytest.approx(pooled.max() / 60)
+    assert row["pooled_max_exposure"] <= row["max_exposure_max"]
     # Fresh populations: none of them is the benchmark's reference sample.
     assert not np.allclose(reference_thetas(30, seed=5), reference_thetas(30))
 
