@@ -130,7 +130,7 @@ def test_weights_give_the_contested_items_to_the_candidate_who_counts_more(small
         assert information_at(small, 0.0, chosen[1 - heavy]) < information_at(small, 0.0, alone)
 
 
-def test_the_variance_objective_reweights_towards_the_least_informed(bank, capsys):
+def test_the_variance_objective_keeps_the_cap_and_the_rules(bank, capsys):
     thetas = reference_thetas(60, seed=5)
     plain = bound_cli.best_allocation(bank, thetas, cap=0.2)
     assert bound_cli.variance_allocation(bank, thetas, cap=0.2, reweight=0) == plain
