@@ -27,7 +27,7 @@ import argparse
 import numpy as np
 
 from .bank import ItemBank
-from .config import EngineConfig, load_config
+from .config import EXPOSURE_METHODS, EngineConfig, load_config
 from .reference import reference_bank, reference_thetas
 from .simulate import REFERENCE_CONFIG, exposure_counts, simulate
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rmse-target", type=float, default=0.25)
     p.add_argument("--rmse-target-accessible", type=float, default=0.27)
     p.add_argument("--accessible-only", action="store_true", help="only adjusted candidates")
-    p.add_argument("--method", choices=["eligibility", "randomesque", "none"],
+    p.add_argument("--method", choices=EXPOSURE_METHODS,
                    help="override the configuration's exposure method (for comparisons)")
     args = p.parse_args(argv)
     if args.samples < 1 or args.examinees < 2:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .bank import ItemBank
-from .config import DEFAULT_CONFIG, EngineConfig, load_config
+from .config import DEFAULT_CONFIG, EXPOSURE_METHODS, EngineConfig, load_config
 from .history import Served, parse
 from .reference import reference_bank, reference_thetas
 from .selection import estimate, next_step, step_from
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
                    help="tubes per competence of the reference bank (130: 10,400 items)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--accessible-only", action="store_true", help="only adjusted candidates")
-    p.add_argument("--method", choices=["eligibility", "randomesque", "none"],
+    p.add_argument("--method", choices=EXPOSURE_METHODS,
                    help="override the configuration's exposure method (for comparisons)")
     p.add_argument("--json", help="write every simulated examinee and the summary here")
     args = p.parse_args(argv)
