@@ -303,6 +303,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="eligibility in the first round only (eligibility_early_only)")
     p.add_argument("--noise", type=float,
                    help="temperature of the per-course preference (exposure_noise)")
+    p.add_argument("--start-spread", type=float,
+                   help="first item chosen at θ ~ U(prior mean ± this) (start_spread; 0: at the "
+                   "prior mean, the per-course preference alone varying the first item)")
     p.add_argument("--information", choices=["point", "posterior"],
                    help="what selection maximises (default: the base configuration's)")
     args = p.parse_args(argv)
@@ -313,6 +316,8 @@ def main(argv: list[str] | None = None) -> None:
         config = config.with_changes(exposure_target=args.target)
     if args.noise is not None:
         config = config.with_changes(exposure_noise=args.noise)
+    if args.start_spread is not None:
+        config = config.with_changes(start_spread=args.start_spread)
     if args.early_only_eligibility:
         config = config.with_changes(eligibility_early_only=True)
     if args.early_factor is not None:

@@ -67,6 +67,21 @@ def test_exposure_cli_writes_a_loadable_config(tmp_path, small, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
+def test_exposure_cli_fits_for_the_selection_settings_it_is_given(tmp_path, small, capsys):
+    # The prices are fitted for the engine that will serve them: the settings changed on the
+    # command line are the ones written next to the prices.
+    bank_csv, out = tmp_path / "bank.csv", tmp_path / "config.json"
+    small.to_csv(bank_csv)
+    exposure_cli.main(["--bank", str(bank_csv), "--out", str(out), "--version", "t-2",
+                       "--examinees", "60", "--iterations", "0", "--price-steps", "2",
+                       "--start-spread", "0", "--noise", "0.005", "--information", "posterior"])
+    config = load_config(out)
+    assert (config.start_spread, config.exposure_noise, config.information) == (
+        0.0, 0.005, "posterior")
+    assert config.exposure_price and not config.exposure
+    capsys.readouterr()
+
+
 def test_prices_refined_on_the_engine_lower_the_exposure_they_aim_at(bank):
     from engine.config import DEFAULT_CONFIG
     config = DEFAULT_CONFIG.with_changes(exposure_noise=0.01)
