@@ -67,7 +67,7 @@ def test_exposure_cli_writes_a_loadable_config(tmp_path, small, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-def test_exposure_cli_fits_for_the_selection_settings_it_is_given(tmp_path, small, capsys):
+def test_exposure_cli_fits_for_the_selection_settings_it_is_given(tmp_path, small):
     # The prices are fitted for the engine that will serve them: the settings changed on the
     # command line are the ones written next to the prices.
     bank_csv, out = tmp_path / "bank.csv", tmp_path / "config.json"
@@ -79,7 +79,6 @@ def test_exposure_cli_fits_for_the_selection_settings_it_is_given(tmp_path, smal
     assert (config.start_spread, config.exposure_noise, config.information) == (
         0.0, 0.005, "posterior")
     assert config.exposure_price and not config.exposure
-    capsys.readouterr()
 
 
 def test_prices_refined_on_the_engine_lower_the_exposure_they_aim_at(bank):
