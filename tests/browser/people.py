@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
+from content import Item
 from tests.browser.a11y import assert_accessible
 from tests.web.factories import make_session
 from web.db import session_scope
@@ -111,9 +112,10 @@ def authorise_presence(engine: Engine, person: Person, now: dt.datetime) -> None
         db.commit()
 
 
-def make_current_item_timed(engine: Engine, served_id: int) -> str:
-    """Arrange mid-story: the candidate's current question becomes a timed one of the same
-    competence (the adaptive choice is random; the scenario needs one timed item)."""
+def replace_current_item(engine: Engine, served_id: int, wanted: Callable[[Item], bool]) -> str:
+    """Arrange mid-story: the candidate's current question becomes a `wanted` item from a tube
+    the course has not used, of the same competence when there is one (the adaptive choice is
+    random; a scenario that needs a kind of question cannot wait for it). Returns its id."""
     from sqlmodel import select
 
     from web.content_state import load_content
@@ -126,9 +128,22 @@ def make_current_item_timed(engine: Engine, served_id: int) -> str:
         used = {items[s.item_id].tube for s in db.exec(
             select(ServedItem).where(ServedItem.course_id == current.course_id))}
         competence = items[current.item_id].competence
-        timed = sorted((i for i in items.values() if i.timer and i.tube not in used),
-                       key=lambda i: (i.competence != competence, i.id))[0]
-        current.item_id, current.a, current.b = timed.id, timed.a, timed.b
+        chosen = sorted((i for i in items.values() if wanted(i) and i.tube not in used),
+                        key=lambda i: (i.competence != competence, i.id))[0]
+        current.item_id, current.a, current.b = chosen.id, chosen.a, chosen.b
         db.add(current)
         db.commit()
-        return timed.id
+        return chosen.id
+
+
+def make_current_item_timed(engine: Engine, served_id: int) -> str:
+    """The candidate's current question becomes a timed one (see replace_current_item)."""
+    return replace_current_item(engine, served_id, lambda item: item.timer > 0)
+
+
+def make_current_item_of_kind(engine: Engine, served_id: int, kind: str) -> str:
+    """The candidate's current question becomes an untimed one that shows as `kind` (qcu, qcm,
+    qroc, or qrocm for either kind of several short answers: CandidateScreen.kind)."""
+    return replace_current_item(
+        engine, served_id,
+        lambda item: not item.timer and item.kind.split("-")[0] == kind)

@@ -7,18 +7,26 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
 
 from content import load_bank
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.candidate import CandidateScreen
-from tests.browser.people import OpenPage, ProctorDesk, SessionData, authorise_presence
+from tests.browser.people import (
+    OpenPage,
+    ProctorDesk,
+    SessionData,
+    authorise_presence,
+    make_current_item_of_kind,
+)
 from tests.browser.server import LiveServer
 from web.clock import utcnow
 
 pytestmark = pytest.mark.browser
 
 BIG_TEXT = "html{font-size:200%!important}"
-KINDS = {"qcu", "qcm", "qroc", "qrocm"}
+KINDS = ("qcu", "qcm", "qroc", "qrocm")
+NATURAL = 4  # questions taken as the engine chose them before a missing kind is arranged
 
 
 def check_page(page: Page, name: str, *, big_text: bool = False) -> None:
@@ -28,14 +36,21 @@ def check_page(page: Page, name: str, *, big_text: bool = False) -> None:
     assert_accessible(page, name)
 
 
-def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, *,
+def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, engine: Engine, *,
                                      big_text: bool = False) -> None:
-    """Check the question page for each kind of question, up to 16 questions — or up to 31
-    while a short-text one is still missing (the course seed is random: 16 questions without
-    one happened, ~17 % of the bank); question 32 stays on screen for the caller."""
+    """Check the question page for each kind of question. The first NATURAL questions come as
+    the engine chose them; then each kind still missing is arranged on the current question
+    (the course seed is random, and a candidate who answers wrong can go 31 questions without
+    a short-text one: ~10 % of courses). The last question checked stays on screen."""
     seen: set[str] = set()
-    for number in range(1, 32):
+    number = 1
+    while True:
         candidate.expect_heading(f"Question {number}")
+        if number > NATURAL:
+            missing = [kind for kind in KINDS if kind not in seen]
+            make_current_item_of_kind(engine, int(candidate.served_id()), missing[0])
+            candidate.page.reload()
+            candidate.expect_heading(f"Question {number}")
         kind = candidate.kind()
         if kind not in seen:
             check_page(candidate.page, f"{name}-question-{kind}", big_text=big_text)
@@ -46,10 +61,10 @@ def answer_until_every_kind_was_seen(candidate: CandidateScreen, name: str, *,
                 box = control.bounding_box()
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
         seen.add(kind)
-        if seen == KINDS or (number >= 16 and {"qcu", "qcm", "qroc"} <= seen):
+        if seen == set(KINDS):
             return
         candidate.answer()
-    assert {"qcu", "qcm", "qroc"} <= seen, seen
+        number += 1
 
 
 def start_test(candidate: CandidateScreen, name: str, *, big_text: bool = False) -> None:
@@ -75,8 +90,9 @@ def candidate_at_320_px(open_page: OpenPage, exam: SessionData,
 def test_question_pages_at_320_px(open_page: OpenPage, exam: SessionData,
                                   live_server: LiveServer) -> None:
     candidate = candidate_at_320_px(open_page, exam, live_server)
+    assert live_server.engine is not None
     start_test(candidate, "320px")
-    answer_until_every_kind_was_seen(candidate, "320px")
+    answer_until_every_kind_was_seen(candidate, "320px", live_server.engine)
     candidate.activate(candidate.page.get_by_role("link", name="Je passe"))
     expect(candidate.button("Oui, je passe cette question")).to_be_visible()
     check_page(candidate.page, "320px-skip-confirmation")
@@ -93,7 +109,7 @@ def test_question_pages_with_text_at_200_percent(open_page: OpenPage, exam: Sess
     candidate.page = open_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
     start_test(candidate, "text-200", big_text=True)
     candidate.page.add_style_tag(content=BIG_TEXT)  # the first question: a new page load
-    answer_until_every_kind_was_seen(candidate, "text-200")
+    answer_until_every_kind_was_seen(candidate, "text-200", live_server.engine)
 
 
 def test_proctor_live_list_at_320_px(open_page: OpenPage, exam: SessionData) -> None:
