@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
-from content import load_bank
+from content import Item, load_bank
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.candidate import CandidateScreen
 from tests.browser.people import (
@@ -18,6 +19,7 @@ from tests.browser.people import (
     SessionData,
     authorise_presence,
     make_current_item_of_kind,
+    replace_current_item,
 )
 from tests.browser.server import LiveServer
 from web.clock import utcnow
@@ -148,3 +150,51 @@ def test_the_longest_answer_choice_wraps_at_320_px(open_page: OpenPage, exam: Se
         form.prepend(choice);
     }""", word)
     assert_no_horizontal_scroll(candidate.page, "320px-longest-choice")
+
+
+def widest(width: Callable[[Item], int], tubes: int = 4) -> set[str]:
+    """The ids of the widest item (by `width`, 0 = without the feature) of each of the `tubes`
+    tubes whose widest is widest: however many of the first questions' tubes are used, one
+    is left while fewer than `tubes` questions have gone (a course takes one item per tube)."""
+    best: dict[str, Item] = {}
+    for item in load_bank().validated():
+        if width(item) and (item.tube not in best or width(item) > width(best[item.tube])):
+            best[item.tube] = item
+    ranked = sorted(best.values(), key=lambda item: (-width(item), item.id))
+    return {item.id for item in ranked[:tubes]}
+
+
+def table_width(item: Item) -> int:
+    table = item.text_fr.table
+    if table is None:
+        return 0
+    columns = zip(table.header, *table.rows, strict=False)
+    return sum(max(len(cell) for cell in column) for column in columns)
+
+
+# What in an item can be wider than a phone: a table, a block of code, an image.
+WIDE_CONTENT: dict[str, tuple[Callable[[Item], int], str]] = {
+    "table": (table_width, "table"),
+    "code": (lambda item: max((len(line) for line in (item.code or "").splitlines()),
+                              default=0), "pre"),
+    "image": (lambda item: int(item.image is not None), "img"),
+}
+
+
+def test_questions_with_a_table_code_or_an_image_reflow_at_320_px(
+        open_page: OpenPage, exam: SessionData, live_server: LiveServer) -> None:
+    # Which items a test serves is random: the widest of each kind of content is arranged on
+    # the current question; its own container may scroll (WCAG 1.4.10), the page may not.
+    candidate = candidate_at_320_px(open_page, exam, live_server)
+    assert live_server.engine is not None
+    start_test(candidate, "320px-wide-content")
+    for number, (name, (width, selector)) in enumerate(WIDE_CONTENT.items(), start=1):
+        candidate.expect_heading(f"Question {number}")
+        ids = widest(width)
+        replace_current_item(live_server.engine, int(candidate.served_id()),
+                             lambda item, ids=ids: item.id in ids and not item.timer)
+        candidate.page.reload()
+        candidate.expect_heading(f"Question {number}")
+        expect(candidate.area.locator(selector).first).to_be_visible()
+        check_page(candidate.page, f"320px-question-with-{name}")
+        candidate.answer()
