@@ -15,6 +15,7 @@ from tests.browser.a11y import assert_accessible
 from tests.browser.people import OpenPage, Person, SessionData
 
 MODES = ("mouse", "keyboard", "nojs")
+KINDS = ("qcu", "qcm", "qroc", "qrocm")  # as CandidateScreen.kind tells them apart
 MAX_TABS = 60
 
 

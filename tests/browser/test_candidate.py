@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.candidate import MODES, CandidateScreen
+from tests.browser.candidate import KINDS, MODES, CandidateScreen
 from tests.browser.people import (
     OpenPage,
     ProctorDesk,
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.browser
 
 SKIPPED, REPORTED, RESUMED = 2, 4, 6
 AUDITED_QUESTIONS = {1, 2}
-KINDS = ("qcu", "qcm", "qroc", "qrocm")
 # From this question on, a kind not seen yet is arranged (the course seed is random, and a
 # candidate who answers wrong can go a whole test without a short-text question).
 ARRANGED_FROM = 8

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from content import Item, load_bank
 from tests.browser.a11y import assert_accessible, assert_no_horizontal_scroll
-from tests.browser.candidate import CandidateScreen
+from tests.browser.candidate import KINDS, CandidateScreen
 from tests.browser.people import (
     OpenPage,
     ProctorDesk,
@@ -27,7 +27,6 @@ from web.clock import utcnow
 pytestmark = pytest.mark.browser
 
 BIG_TEXT = "html{font-size:200%!important}"
-KINDS = ("qcu", "qcm", "qroc", "qrocm")
 NATURAL = 4  # questions taken as the engine chose them before a missing kind is arranged
 
 
