@@ -68,14 +68,15 @@ def _label(oracle_items: int) -> str:
     return f"engine, first {oracle_items} at the true θ" if oracle_items else "engine"
 
 
-def best_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float, per_competence: int = 2,
-                    accessible_only: bool = False, weights: np.ndarray | None = None
-                    ) -> list[list[int]]:
+def best_allocation(bank: ItemBank, thetas: np.ndarray, *, cap: float | np.ndarray,
+                    per_competence: int = 2, accessible_only: bool = False,
+                    weights: np.ndarray | None = None) -> list[list[int]]:
     """Each candidate's items (bank positions) in the allocation of most total information at
     the true θ (each candidate's counted ``weights`` times when given): ``per_competence``
     items of every competence from distinct tubes, no item to more than ``cap`` of the
-    candidates. The programme's optimum is integral in practice; any fractional part is
-    rounded per candidate (largest share first), which keeps the rules."""
+    candidates (one cap per bank item when an array). The programme's optimum is integral in
+    practice; any fractional part is rounded per candidate (largest share first), which keeps
+    the rules."""
     from scipy import sparse
     from scipy.optimize import linprog
 

@@ -121,15 +121,15 @@ def replace_current_item(engine: Engine, served_id: int, wanted: Callable[[Item]
     from web.content_state import load_content
     from web.models import ServedItem
 
-    items = load_content().bank.items
+    bank = load_content().bank
+    items = bank.items
     with session_scope(engine) as db:
         current = db.get(ServedItem, served_id)
         assert current is not None
         used = {items[s.item_id].tube for s in db.exec(
             select(ServedItem).where(ServedItem.course_id == current.course_id))}
         competence = items[current.item_id].competence
-        chosen = sorted((i for i in items.values()
-                         if i.status == "validated" and wanted(i) and i.tube not in used),
+        chosen = sorted((i for i in bank.validated() if wanted(i) and i.tube not in used),
                         key=lambda i: (i.competence != competence, i.id))[0]
         current.item_id, current.a, current.b = chosen.id, chosen.a, chosen.b
         db.add(current)
