@@ -33,9 +33,13 @@ from web import i18n
 from web.db import LoopConnection
 from web.htmx import is_htmx, vary_on_htmx
 from web.i18n import N_
+from web.inputs import whole_number
 
 MAX_FIELDS = 200
 MAX_PART_SIZE = 64 * 1024
+# Every {name:int} of a path is the id of a 32-bit integer column: a larger number names nothing,
+# and the databases refuse it as a parameter (SQLite past 64 bits, PostgreSQL past 32).
+MAX_PATH_ID = 2**31 - 1
 
 
 @dataclass
@@ -153,6 +157,9 @@ def endpoint(
 
     def decorate(func: Callable[[Ctx], Response]) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
+            if any(isinstance(value, int) and value > MAX_PATH_ID
+                   for value in request.path_params.values()):
+                raise HTTPException(404)
             form = None
             if request.method == "POST":
                 try:
@@ -186,9 +193,9 @@ async def read_form(request: Request, *, max_files: int, max_part_size: int) -> 
     which streams and enforces the per-field limit."""
     headers = request.headers
     kind = headers.get("content-type", "").partition(";")[0].strip().lower()
-    length = headers.get("content-length", "")
-    if (kind == "application/x-www-form-urlencoded" and length.isdigit()
-            and int(length) <= max_part_size):
+    length = whole_number(headers.get("content-length", ""))
+    if (kind == "application/x-www-form-urlencoded" and length is not None
+            and length <= max_part_size):
         body = await request.body()
         if len(body) <= max_part_size:  # the header may lie: the body read is what counts
             try:

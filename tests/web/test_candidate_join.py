@@ -48,6 +48,23 @@ def test_identity_failures_get_clear_french_messages(client: TestClient, app, db
     assert "Nous ne trouvons pas de candidat inscrit" in text(wrong_session)
 
 
+def test_numbers_no_date_or_session_can_hold_get_the_form_again(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    # A superscript digit passes str.isdigit() but not int(); a day of twenty digits overflows
+    # datetime.date: both used to be a 500.
+    exam, _lea, _flow = enrolled(client, app, db_engine, clock)
+    identity = {"session": str(exam.session_id), "first_name": "Léa", "last_name": "Martin",
+                "day": "14", "month": "3", "year": "2011"}
+    superscript = client.post("/candidat", data={**identity, "session": "²"})
+    assert superscript.status_code == 422
+    assert "Saisissez le numéro de session (des chiffres)" in text(superscript)
+    for field in ("day", "month"):
+        huge = client.post("/candidat", data={**identity, field: "1" + "0" * 19})
+        assert huge.status_code == 422, field
+        assert "Saisissez une date de naissance valide" in text(huge)
+        assert 'value="Martin"' in huge.text  # what was typed is kept
+
+
 def test_a_wrong_access_code_is_refused(client: TestClient, app, db_engine: Engine,
                                         clock: FrozenClock) -> None:
     exam = Exam(app, db_engine, clock)

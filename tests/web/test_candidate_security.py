@@ -33,6 +33,24 @@ def test_tampered_answer_fields_are_refused_and_change_nothing(
     assert after == before
 
 
+def test_a_served_number_that_is_not_plain_digits_is_refused_with_a_message(
+        client: TestClient, app, db_engine: Engine, clock: FrozenClock) -> None:
+    # "²" passes str.isdigit() but not int(): it used to be a 500, on PostgreSQL already on
+    # the remembered fast path of the first answer.
+    exam, lea, flow = enrolled(client, app, db_engine, clock)
+    flow.start()
+    for path in ("/candidat/test/repondre", "/candidat/test/passer", "/candidat/test/signaler",
+                 "/candidat/test/sortie"):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.post(path, data={"served": "²", "answer": "1"}, headers=headers)
+            assert response.status_code == 400, (path, headers, response.status_code)
+            assert "La demande est incomplète ou mal formée." in text(response)
+    status = client.get("/candidat/test/etat", params={"served": "²"})
+    assert status.status_code == 400
+    assert exam.answers(lea) == [] and exam.alerts(lea) == []
+    assert "Question 2 / 32" in flow.answer_current().text  # the question is still answerable
+
+
 @pytest.mark.parametrize("kind", ["qcu", "qcm"])
 def test_an_unknown_choice_is_refused(client: TestClient, app, db_engine: Engine,
                                       clock: FrozenClock, kind: str) -> None:

@@ -135,6 +135,37 @@ def test_incident_reports_are_checked_added_and_removed(story: Story) -> None:
         assert len(db.exec(select(IncidentReport)).all()) == 1
 
 
+def test_incident_numbers_and_comments_are_checked_before_anything_is_stored(
+        story: Story) -> None:
+    # "²" passes str.isdigit() but not int(), int() refuses more than 4300 digits, and
+    # PostgreSQL refuses NUL in text: each used to be a 500.
+    superscript = story.client.post(f"{story.base}/signalements", data={
+        "candidate_id": "²", "category": "other", "comment": "Vu par le surveillant"})
+    assert superscript.status_code == 422
+    assert "Choisissez le candidat concerné." in text(superscript)
+    huge = story.report("technical", "question", question="9" * 5000)
+    assert huge.status_code == 422
+    assert "Numéro de question : un nombre de 1 à 32." in text(huge)
+    control = story.report("technical", "other", comment="Écran\x00 noir")
+    assert control.status_code == 422
+    assert "Caractères non valides." in text(control)
+    with session_scope(story.db_engine) as db:
+        assert db.exec(select(IncidentReport)).all() == []
+
+
+def test_a_comment_with_control_characters_is_refused_and_nothing_is_recorded(
+        story: Story) -> None:
+    # PostgreSQL refuses NUL in text: it used to be a 500 there, once the tests were ended.
+    response = story.finalise(comment="Coupure\x00 réseau")
+    assert response.status_code == 422
+    assert "Caractères non valides." in text(response)
+    with session_scope(story.db_engine) as db:
+        assert db.get(ExamSession, story.session_id).finalised_at is None
+        assert db.exec(select(SessionReport)).all() == []
+        assert db.get(Course, story.courses["short_technical"]).state == "started"
+    assert story.finalise().status_code == 200  # corrected, it goes through
+
+
 def test_finalising_ends_running_tests_and_computes_every_outcome(story: Story) -> None:
     story.report("fraud", "fraud", "Téléphone utilisé pendant le test")
     page = story.finalise()

@@ -90,6 +90,25 @@ def test_another_centres_session_is_not_found(client: TestClient, db_engine, two
     assert _snapshot(db_engine, two_centres["b_session"]) == before
 
 
+@pytest.mark.parametrize("huge", [2**31, 10**30])
+def test_numbers_beyond_any_id_are_not_found(client: TestClient, db_engine, two_centres,  # noqa: ANN001
+                                             huge: int) -> None:
+    # Past 2**31 PostgreSQL refuses the number as an integer parameter, past 2**63 SQLite does:
+    # both used to be a 500, for a session, a candidate and an incident report alike.
+    own = two_centres["a_session"]
+    before = _snapshot(db_engine, own)
+    for method, path in SESSION_ROUTES:
+        urls = [path.format(s=huge, c=huge, r=huge)]
+        if "{c}" in path or "{r}" in path:  # in one's own session too
+            urls.append(path.format(s=own, c=huge, r=huge))
+        for url in urls:
+            data = {"comment": "x"} if method == "POST" else None
+            response = client.request(method, url, data=data)
+            assert response.status_code == 404, (method, url, response.status_code)
+            assert "Cette page n'existe pas." in response.text.replace("&#39;", "'")
+    assert _snapshot(db_engine, own) == before
+
+
 @pytest.mark.parametrize("action", ["edit", "delete", "report"])
 def test_another_centres_candidate_cannot_be_reached_through_ones_own_session(
         client: TestClient, db_engine, two_centres, action: str) -> None:  # noqa: ANN001

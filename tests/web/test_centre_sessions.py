@@ -63,6 +63,28 @@ def test_session_form_lists_every_error(admin: Admin, client: TestClient) -> Non
     assert 'href="#room"' in page  # the summary links to the field
 
 
+def test_control_characters_and_a_time_zone_are_refused_on_the_session_form(
+        admin: Admin, client: TestClient, db_engine) -> None:  # noqa: ANN001
+    # PostgreSQL refuses NUL in text and a time-zone offset past ±15:59 ("09:00-23:59" reads
+    # as 09:00 at UTC−23:59): both used to be a 500 there.
+    session_id = admin.create_session(room="Salle 12")
+    with session_scope(db_engine) as db:
+        before = db.get(ExamSession, session_id).model_dump()
+    fields = {"date": "2026-11-24", "start_time": "09:00-23:59", "room": "Salle\x0012",
+              "address": "1 rue de l'École", "proctor_names": "M. Dupont",
+              "description": "3e B\r\n3e C"}  # line breaks are fine in a description
+    for url in ("/centre/sessions/nouvelle", f"/centre/sessions/{session_id}/modifier"):
+        response = client.post(url, data=fields)
+        assert response.status_code == 422, url
+        page = text(response)
+        assert "Indiquez l'heure de début (HH:MM)." in page
+        assert "Caractères non valides." in page and 'href="#room"' in page
+        assert 'href="#description"' not in page
+    with session_scope(db_engine) as db:
+        assert len(db.exec(select(ExamSession)).all()) == 1
+        assert db.get(ExamSession, session_id).model_dump() == before
+
+
 def test_administrator_edits_a_session_and_regenerates_the_proctor_password(
         admin: Admin, client: TestClient, db_engine) -> None:  # noqa: ANN001
     session_id = admin.create_session()

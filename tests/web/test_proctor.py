@@ -61,6 +61,21 @@ def test_wrong_password_is_refused_with_a_message(client, session_data) -> None:
     assert client.get(f"/surveillant/session/{session_id}").status_code == 403
 
 
+def test_a_mistyped_accent_or_superscript_is_a_wrong_sign_in_not_an_error(
+        client, session_data) -> None:  # noqa: ANN001
+    # hmac.compare_digest refuses str with non-ASCII characters, int() refuses "²" that
+    # str.isdigit() lets through: both used to be a 500.
+    session_id, _ = session_data
+    proctor = Proctor(client, session_id)
+    for attempt in ({"password": "K7P4MÉ"}, {"number": "²"}):
+        response = proctor.sign_in(**attempt)
+        assert response.status_code == 422, attempt
+        assert "Numéro de session ou mot de passe surveillant incorrect." in html.unescape(
+            response.text)
+    assert client.get(f"/surveillant/session/{session_id}").status_code == 403
+    assert proctor.sign_in().url.path == f"/surveillant/session/{session_id}"
+
+
 def test_proctor_password_is_rate_limited(client, session_data) -> None:  # noqa: ANN001
     session_id, _ = session_data
     proctor = Proctor(client, session_id)
@@ -163,6 +178,60 @@ def test_grant_extra_minutes_and_authorise_resume(client, db_engine, clock, sess
         assert course.granted_minutes == 10
         assert course.resume_authorised_at == clock.now()
         assert course.deadline == course.started_at + __import__("datetime").timedelta(minutes=115)
+
+
+def test_minutes_that_are_not_a_plain_number_are_refused_with_a_message(
+        client, db_engine, clock, session_data) -> None:  # noqa: ANN001
+    # "²" passes str.isdigit() but not int(), and int() refuses more than 4300 digits: both
+    # used to be a 500.
+    session_id, candidates = session_data
+    course_id, _ = start_course(db_engine, session_id, candidates[0], clock.now())
+    proctor = Proctor(client, session_id)
+    proctor.sign_in()
+    for minutes, message in (("²", "Indiquez un nombre entier de minutes."),
+                             ("9" * 5000, "Indiquez un nombre de minutes entre 1 et 60.")):
+        response = proctor.post(f"/candidats/{candidates[0]}/temps", minutes=minutes)
+        assert response.status_code == 422
+        assert message in html.unescape(response.text)
+    with session_scope(db_engine) as db:
+        assert db.get(Course, course_id).granted_minutes == 0
+
+
+def test_an_end_comment_with_control_characters_is_refused_and_the_test_goes_on(
+        client, db_engine, clock, session_data) -> None:  # noqa: ANN001
+    # PostgreSQL refuses NUL in text: it used to be a 500 there.
+    session_id, candidates = session_data
+    course_id, _ = start_course(db_engine, session_id, candidates[0], clock.now())
+    proctor = Proctor(client, session_id)
+    proctor.sign_in()
+    response = proctor.post(f"/candidats/{candidates[0]}/terminer", reason="fraude",
+                            comment="Téléphone\x00 utilisé")
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert "Caractères non valides." in page and 'href="#comment"' in page
+    assert 'value="fraude" required checked' in page  # the chosen reason is kept
+    with session_scope(db_engine) as db:
+        course = db.get(Course, course_id)
+        assert (course.state, course.end_comment) == ("started", None)
+
+
+def test_numbers_beyond_any_id_are_not_found(client, db_engine, clock, session_data) -> None:  # noqa: ANN001
+    # Past 2**31 PostgreSQL refuses the number as an integer parameter, past 2**63 SQLite does:
+    # both used to be a 500.
+    session_id, candidates = session_data
+    proctor = Proctor(client, session_id)
+    proctor.sign_in()
+    for huge in (2**31, 10**30):
+        for path in (f"/candidats/{huge}/presence", f"/candidats/{huge}/presence/annuler",
+                     f"/candidats/{huge}/temps", f"/candidats/{huge}/reprise",
+                     f"/candidats/{huge}/terminer", f"/alertes/{huge}/valider",
+                     f"/alertes/{huge}/rejeter"):
+            response = proctor.post(path, minutes="5", reason="autre")
+            assert response.status_code == 404, path
+            assert "Cette page n'existe pas." in html.unescape(response.text)
+        assert client.get(f"{proctor.base}/candidats/{huge}/terminer").status_code == 404
+    with session_scope(db_engine) as db:
+        assert all(db.get(Candidate, c).authorised_at is None for c in candidates)
 
 
 def test_end_a_test_needs_a_reason_and_confirmation(client, db_engine, clock, session_data) -> None:  # noqa: ANN001

@@ -44,6 +44,7 @@ from web.course.timing import (
 )
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
+from web.inputs import whole_number
 from web.models import Course, pk
 from web.models.course import COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
 
@@ -51,9 +52,10 @@ POLL_STOP = 286  # htmx stops polling on this status
 
 
 def _served_id(ctx: Ctx, value: str) -> int:
-    if not value.isdigit() or len(value) > 18:
+    served_id = whole_number(value, max_digits=18)
+    if served_id is None:
         raise HTTPException(400, _("La demande est incomplète ou mal formée."))
-    return int(value)
+    return served_id
 
 
 def _refuse(ctx: Ctx, status: int, message: str) -> Response:
@@ -180,9 +182,9 @@ def _submit_remembered(ctx: Ctx, form: dict[str, list[str]] | None) -> Response 
     if found is None:
         return None
     course, view = found
-    served = ctx.field("served")
+    served = whole_number(ctx.field("served"), max_digits=18)
     current = view.current
-    if current is None or not served.isdigit() or int(served) != current.id:
+    if current is None or served is None or served != current.id:
         return None  # another item, or a malformed number: the ordinary path explains
     hints = ctx.state.course_hints
     submitted = submit_guarded(course, view, form, ctx.lang, ctx.state.content, ctx.now,

@@ -19,7 +19,7 @@ def parse_birth_date(day: str, month: str, year: str) -> dt.date | None:
         return None
     try:
         return dt.date(y, m, d)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month past a C long
         return None
 
 

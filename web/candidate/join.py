@@ -29,6 +29,7 @@ from web.course.serving import new_token, restart_item_timer, start_course
 from web.course.state import load_view
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
+from web.inputs import whole_number
 from web.models import Candidate, Course, ExamSession, pk
 from web.models.course import COURSE_STARTED
 
@@ -67,7 +68,7 @@ def identity_form(ctx: Ctx) -> Response:
 def identity_submit(ctx: Ctx) -> Response:
     errors: dict[str, str] = {}
     raw_session = ctx.field("session")
-    session_id = int(raw_session) if raw_session.isdigit() and len(raw_session) <= 9 else None
+    session_id = whole_number(raw_session)
     if session_id is None:
         errors["session"] = _("Saisissez le numéro de session (des chiffres) donné par le "
                               "surveillant.")

@@ -11,6 +11,7 @@ from web.centre import auth, invitations
 from web.centre.forms import path_int
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
+from web.inputs import has_control
 from web.models import Centre, StaffInvitation, StaffUser
 
 
@@ -27,6 +28,8 @@ def centres(ctx: Ctx) -> Response:
         name = " ".join(ctx.field("name").split())
         if not name or len(name) > 200:
             errors["name"] = _("Indiquez le nom du centre (200 caractères au plus).")
+        elif has_control(name):
+            errors["name"] = _("Caractères non valides.")
         else:
             centre = Centre(name=name, created_at=ctx.now)
             ctx.db.add(centre)

@@ -9,6 +9,7 @@ account is out at its next click.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import quote
 
 from sqlmodel import select
@@ -18,6 +19,7 @@ from web import ratelimit
 from web.centre import passwords
 from web.handler import Ctx
 from web.i18n import gettext_ as _
+from web.inputs import has_control
 from web.models import StaffUser
 from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_PLATFORM_ADMIN
 
@@ -108,7 +110,9 @@ def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
     Counted per e-mail (guessing one account's password) and per address (trying many accounts).
     """
     email = email.strip().lower()
-    email_key, ip_key = f"staff-login:email:{email}", f"staff-login:ip:{client_ip(ctx)}"
+    # Hashed: whatever was typed, the key fits its column (200 characters) and holds no NUL.
+    email_key = "staff-login:email:" + hashlib.sha256(email.encode()).hexdigest()
+    ip_key = f"staff-login:ip:{client_ip(ctx)}"
     allowed_email = ratelimit.hit(ctx.db, email_key, limit=LOGIN_LIMIT_PER_EMAIL,
                                   window=LOGIN_WINDOW, now=ctx.now)
     allowed_ip = ratelimit.hit(ctx.db, ip_key, limit=LOGIN_LIMIT_PER_IP, window=LOGIN_WINDOW,
@@ -117,7 +121,8 @@ def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
         raise HTTPException(429, _("Trop de tentatives de connexion. Réessayez dans 15 "
                                    "minutes."))
     profile = passwords.profile_of(ctx.state.settings)
-    user = ctx.db.exec(select(StaffUser).where(StaffUser.email == email)).first()
+    user = None if has_control(email) else ctx.db.exec(  # NUL: refused by PostgreSQL
+        select(StaffUser).where(StaffUser.email == email)).first()
     if user is None or not user.active:
         passwords.burn_time(password, profile)
         return None

@@ -18,6 +18,7 @@ from web.centre.sessions import has_begun
 from web.content_state import LoadedContent
 from web.course.lifecycle import end_course
 from web.i18n import gettext_ as _
+from web.inputs import has_control, whole_number
 from web.models import (
     Candidate,
     CandidateReport,
@@ -85,6 +86,8 @@ def read_form(form: dict[str, list[str]], people: list[Participant]) -> Finalisa
     result.comment = (form.get("comment") or [""])[0].strip()
     if len(result.comment) > 2000:
         result.errors["comment"] = _("Le commentaire ne doit pas dépasser 2000 caractères.")
+    elif has_control(result.comment):
+        result.errors["comment"] = _("Caractères non valides.")
     for person in people:
         cid = person.candidate.id
         if (form.get(f"end_screen_{cid}") or [""])[0] == "1":
@@ -142,14 +145,15 @@ def read_incident(raw: dict[str, str], candidate_ids: set[int]) -> IncidentForm:
     values = {k: raw.get(k, "").strip() for k in ("candidate_id", "category", "question_number",
                                                   "comment")}
     form = IncidentForm(values=values, errors={})
-    if not values["candidate_id"].isdigit() or int(values["candidate_id"]) not in candidate_ids:
+    if whole_number(values["candidate_id"]) not in candidate_ids:
         form.errors["candidate_id"] = _("Choisissez le candidat concerné.")
     if values["category"] not in INCIDENT_CATEGORIES:
         form.errors["category"] = _("Choisissez une catégorie.")
     number = values["question_number"]
     if number:
-        if number.isdigit() and 1 <= int(number) <= 64:
-            form.question_number = int(number)
+        question = whole_number(number)
+        if question is not None and 1 <= question <= 64:
+            form.question_number = question
         else:
             form.errors["question_number"] = _("Numéro de question : un nombre de 1 à 32.")
     elif values["category"] == "question":
@@ -158,4 +162,6 @@ def read_incident(raw: dict[str, str], candidate_ids: set[int]) -> IncidentForm:
         form.errors["comment"] = _("Décrivez l'incident.")
     elif len(values["comment"]) > 2000:
         form.errors["comment"] = _("Le commentaire ne doit pas dépasser 2000 caractères.")
+    elif has_control(values["comment"]):
+        form.errors["comment"] = _("Caractères non valides.")
     return form

@@ -14,7 +14,8 @@ from web.models import Centre, StaffInvitation, StaffUser
 from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_PLATFORM_ADMIN
 
 VALIDITY = dt.timedelta(days=7)
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_CHAR = r"[^@\s\x00-\x1f\x7f]"  # no control character: PostgreSQL refuses NUL in a query
+EMAIL = re.compile(rf"^{_CHAR}{{1,64}}@{_CHAR}+\.{_CHAR}{{2,}}$")
 
 
 class InvitationError(ValueError):

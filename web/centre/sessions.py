@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
 from web.i18n import gettext_ as _
+from web.inputs import has_control
 from web.models import Candidate, Course, ExamSession, pk
 
 CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
@@ -68,7 +69,10 @@ def read_form(raw: dict[str, str]) -> SessionForm:
             form.errors["date"] = _("Indiquez la date de la session (JJ/MM/AAAA).")
     try:
         form.start_time = dt.time.fromisoformat(values["start_time"])
+        if form.start_time.tzinfo is not None:  # "09:00+05:00": times are local, without zone
+            raise ValueError(values["start_time"])
     except ValueError:
+        form.start_time = None
         form.errors["start_time"] = _("Indiquez l'heure de début (HH:MM).")
     if not values["room"]:
         form.errors["room"] = _("Indiquez la salle.")
@@ -80,6 +84,8 @@ def read_form(raw: dict[str, str]) -> SessionForm:
         if len(values[name]) > limit and name not in form.errors:
             form.errors[name] = _("Ce champ est trop long (%(n)s caractères au plus).") % {
                 "n": limit}
+        elif has_control(values[name]) and name not in form.errors:
+            form.errors[name] = _("Caractères non valides.")
     return form
 
 

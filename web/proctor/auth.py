@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from web import ratelimit
 from web.handler import Ctx
 from web.i18n import N_
+from web.inputs import whole_number
 from web.models import ExamSession
 
 # Per session number: the proctor password is 6 characters; 10 tries per quarter of an hour
@@ -44,7 +45,7 @@ def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
     """The session if the password matches; raises 429 once the attempts are used up."""
     allowed_client = ratelimit.hit(ctx.db, f"proctor-client:{client_key(ctx)}",
                                    limit=ATTEMPTS_PER_CLIENT, window=WINDOW, now=ctx.now)
-    session_id = int(number) if number.isdigit() and len(number) <= 9 else None
+    session_id = whole_number(number)
     allowed_session = session_id is None or ratelimit.hit(
         ctx.db, f"proctor-session:{session_id}", limit=ATTEMPTS_PER_SESSION, window=WINDOW,
         now=ctx.now)
@@ -53,7 +54,9 @@ def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
     if session_id is None:
         return None
     exam = ctx.db.get(ExamSession, session_id)
-    if exam is None or not hmac.compare_digest(exam.proctor_password.upper(), password.upper()):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a mistyped "é").
+    if exam is None or not hmac.compare_digest(exam.proctor_password.upper().encode(),
+                                               password.upper().encode()):
         return None
     return exam
 

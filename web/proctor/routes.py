@@ -18,6 +18,7 @@ from web.handler import Ctx, endpoint
 from web.htmx import vary_on_htmx
 from web.i18n import N_
 from web.i18n import gettext_ as _
+from web.inputs import has_control, whole_number
 from web.proctor import actions
 from web.proctor.auth import attempt_login, forbidden, require_proctor, sign_in, signed_in_to
 from web.proctor.changes import ShownLists, shown_state
@@ -149,9 +150,11 @@ def authorise_resume(ctx: Ctx, session_id: int) -> str:
 @_action
 def grant_time(ctx: Ctx, session_id: int) -> str:
     raw = ctx.field("minutes")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise HTTPException(422, N_("Indiquez un nombre entier de minutes."))
-    minutes = int(raw)
+    minutes = whole_number(raw)
+    if minutes is None:  # more digits than any number of minutes
+        raise HTTPException(422, N_("Indiquez un nombre de minutes entre 1 et 60."))
     actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes)
     candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
     return _("%(minutes)s min ajoutées pour %(name)s.") % {
@@ -197,6 +200,10 @@ def end_test(ctx: Ctx) -> Response:
         context.update(
             errors=[("reason", _("Choisissez le motif de l'arrêt du test."))], comment=comment
         )
+        return ctx.render("proctor/end.html", context, status=422)
+    if has_control(comment):
+        context.update(errors=[("comment", _("Caractères non valides."))], reason=reason,
+                       comment=comment)
         return ctx.render("proctor/end.html", context, status=422)
     actions.end_test(ctx.db, session_id, candidate.id or 0, reason, comment, ctx.now)
     ctx.db.commit()
