@@ -208,7 +208,8 @@ def test_the_answer_statements_find_their_rows_by_primary_key(
     values = {"course_id": course.id, "served_item_id": served.id, "item_id": served.item_id,
               "value": "x", "result": "ok", "time_spent_ms": 1, "focused_out": False,
               "answered_at": clock.now(), "started": "started", "ended": "ended",
-              "completed": "completed", "end_screen_seen_at": None,
+              "completed": "completed", "finalised": "ended_by_finalisation",
+              "end_screen_seen_at": None,
               "client_token": course.client_token, "granted_minutes": 0,
               "timer_started_at": served.timer_started_at, "focused_out_at": None,
               "position": served.position + 1, "next_item_id": "none", "a": 1.0, "b": 0.0}

@@ -2,7 +2,8 @@
 
 Allowed once, after the session's start. Finalising ends every test still running ("ended by
 finalisation") and computes every result in the same transaction, so a session is never seen
-finalised without its results.
+finalised without its results. An answer sent meanwhile waits for the course's row, which ending
+the course locks: it is stored before (and scored) or refused after (web.course.answer_statements).
 """
 
 from __future__ import annotations

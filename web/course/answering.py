@@ -35,14 +35,24 @@ from web.course.timing import is_late, is_overdue, item_deadline
 from web.db import fast_execute
 from web.i18n import gettext_ as _
 from web.models import Answer, Course
-from web.models.course import COURSE_ENDED, COURSE_STARTED, END_COMPLETED, END_TIME_EXPIRED
+from web.models.course import (
+    COURSE_ENDED,
+    COURSE_STARTED,
+    END_BY_FINALISATION,
+    END_COMPLETED,
+    END_TIME_EXPIRED,
+)
 
 _answer = Answer.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_answer)  # constant statement: its cache key is computed once
 _course = Course.__table__  # type: ignore[attr-defined]
 MAX_STORED = 4000  # Answer.value's column size
 _STORED = select(_answer.c.value, _answer.c.result)
-_COUNT = (update(_course).where(_course.c.id == bindparam("course_id"))
+# Counts the answer unless the session's finalisation ended the course meanwhile (its result
+# is computed): see web.course.answer_statements._NOT_FINALISED, which the PostgreSQL
+# statements share.
+_COUNT = (update(_course).where(_course.c.id == bindparam("course_id"),
+                                _course.c.end_reason.is_distinct_from(END_BY_FINALISATION))
           .values(answered_count=_course.c.answered_count + 1))
 
 
@@ -88,7 +98,9 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
            shows_end: bool = False) -> Submitted:
     """Store the answer to `served_id` (a skip when `form` is None) and serve the next item.
 
-    Commits. Raises Refused (4xx, nothing stored) or Invalid (422, nothing stored).
+    Commits. Raises Refused (4xx, nothing stored) or Invalid (422, nothing stored). Outcome
+    "ended": the test had ended, or its session was finalised before the write (nothing
+    stored: the finalisation computed the result without it).
     `session()`: the request's ORM session, asked for only by the paths that need a
     transaction (opening one costs, and the hot path does without).
     `autocommit`: a connection in autocommit mode; on PostgreSQL the answer and the next item
@@ -127,17 +139,23 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         chosen = next_item(course, history, loaded)
         try:
             if chosen is None:  # the test's last answer
-                [ended] = fast_execute(autocommit, ANSWER_AND_END, {
+                rows = fast_execute(autocommit, ANSWER_AND_END, {
                     **stored_answer, "started": COURSE_STARTED, "ended": COURSE_ENDED,
-                    "completed": END_COMPLETED, "end_screen_seen_at": now if shows_end else None})
-                return Submitted("stored", ended=CourseData(*ended))
-            [served] = fast_execute(autocommit, ANSWER_AND_NEXT, {
-                **stored_answer, "position": view.next_position,
-                "next_item_id": chosen[0], "a": chosen[1], "b": chosen[2]})
+                    "completed": END_COMPLETED, "finalised": END_BY_FINALISATION,
+                    "end_screen_seen_at": now if shows_end else None})
+                if not rows:  # the session was finalised meanwhile: nothing stored
+                    return Submitted("ended")
+                return Submitted("stored", ended=CourseData(*rows[0]))
+            rows = fast_execute(autocommit, ANSWER_AND_NEXT, {
+                **stored_answer, "finalised": END_BY_FINALISATION,
+                "position": view.next_position, "next_item_id": chosen[0], "a": chosen[1],
+                "b": chosen[2]})
         except IntegrityError as conflict:
             autocommit.rollback()
             return Submitted(_already_answered(autocommit, conflict, entry, item, form, lang))
-        return Submitted("stored", CourseView((*answered, _served_next(served[0], chosen,
+        if not rows:  # the session was finalised meanwhile: nothing stored
+            return Submitted("ended")
+        return Submitted("stored", CourseView((*answered, _served_next(rows[0][0], chosen,
                                                                        view.next_position, now))))
     db = session()
     try:
@@ -146,7 +164,9 @@ def submit(session: Callable[[], Session], course: Course | CourseData, view: Co
         # Another tab or a retried request answered first: compare with what it stored.
         db.rollback()
         return Submitted(_already_answered(db, conflict, entry, item, form, lang))
-    db.execute(_COUNT, {"course_id": course.id})
+    if db.execute(_COUNT, {"course_id": course.id}).rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()  # the session was finalised meanwhile: its result is computed
+        return Submitted("ended")
     if serve_next(db, course, history, view.next_position, loaded, now) is None:
         end_course(db, course, END_COMPLETED, now)
     db.commit()
@@ -180,6 +200,7 @@ def submit_guarded(course: CourseData, view: CourseView, form: dict[str, list[st
     try:
         rows = fast_execute(conn, GUARDED_ANSWER_AND_NEXT, {
             **_stored_answer(course, entry, value, result, now), "started": COURSE_STARTED,
+            "finalised": END_BY_FINALISATION,
             "client_token": course.client_token, "granted_minutes": course.granted_minutes,
             "timer_started_at": entry.timer_started_at, "focused_out_at": entry.focused_out_at,
             "position": view.next_position, "next_item_id": chosen[0], "a": chosen[1],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from web.course.answering import Refused, not_current
@@ -18,16 +19,21 @@ _served = ServedItem.__table__  # type: ignore[attr-defined]
 def report_problem(db: Session, course: Course, view: CourseView, served_id: int,
                    now: dt.datetime) -> bool:
     """Create a pending live alert on the current item; False if one is already pending
-    (a double click reports once). Commits."""
+    (a double click reports once: at once too, by the unique index on pending alerts).
+    Commits."""
     entry = view.current
     if entry is None or entry.id != served_id or entry.withdrawn:
         raise Refused(409, not_current())
     if entry.pending:
         return False
-    db.execute(insert(_alert).values(
-        course_id=course.id, session_id=course.session_id, served_item_id=entry.id,
-        kind="problem", status="pending", created_at=now))
-    db.commit()
+    try:
+        db.execute(insert(_alert).values(
+            course_id=course.id, session_id=course.session_id, served_item_id=entry.id,
+            kind="problem", status="pending", created_at=now))
+        db.commit()
+    except IntegrityError:  # another request reported it first
+        db.rollback()
+        return False
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from web.models.types import BigId, Timestamp
@@ -109,6 +109,13 @@ class Answer(SQLModel, table=True):
 
 class LiveAlert(SQLModel, table=True):
     __tablename__ = "live_alert"
+    # One pending report per served item, enforced by the database: two clicks on "Signaler"
+    # at once report once (web.course.incidents), as two in a row do (migration 0006).
+    __table_args__ = (
+        Index("uq_live_alert_pending_item", "served_item_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="certification_course.id", index=True)
