@@ -196,7 +196,12 @@ class Exam:
         self._act(f"candidats/{candidate.id}/reprise")
 
     def grant_minutes(self, candidate: Candidate, minutes: int) -> None:
-        self._act(f"candidats/{candidate.id}/temps", minutes=str(minutes))
+        """Types `minutes` in the candidate's "Accorder" form of the live list, and sends it."""
+        page = self.proctor.get(f"/surveillant/session/{self.session_id}").text
+        row = page.split(f'id="candidat-{candidate.id}"', 1)[1]
+        shown = re.search(r'name="granted" value="(\d+)"', row)
+        assert shown is not None, "no time form on the candidate's row"
+        self._act(f"candidats/{candidate.id}/temps", minutes=str(minutes), granted=shown[1])
 
     def end_by_proctor(self, candidate: Candidate) -> None:
         self._act(f"candidats/{candidate.id}/terminer", reason="fraude",

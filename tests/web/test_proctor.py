@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from starlette.testclient import TestClient
@@ -33,6 +34,18 @@ class Proctor:
 
     def post(self, path: str, **data: str):  # noqa: ANN201
         return self.client.post(self.base + path, data=data)
+
+    def time_form(self, candidate_id: int) -> dict[str, str]:
+        """The hidden field of the candidate's "Accorder" form, as the live list shows it."""
+        row = self.live_list().split(f'id="candidat-{candidate_id}"', 1)[1]
+        shown = re.search(r'name="granted" value="(\d+)"', row)
+        assert shown is not None, "no time form on the candidate's row"
+        return {"granted": shown[1]}
+
+    def grant(self, candidate_id: int, minutes: str):  # noqa: ANN201
+        """Types `minutes` in the candidate's "Accorder" form, as shown now, and sends it."""
+        return self.post(f"/candidats/{candidate_id}/temps", minutes=minutes,
+                         **self.time_form(candidate_id))
 
 
 @pytest.fixture
@@ -168,16 +181,41 @@ def test_grant_extra_minutes_and_authorise_resume(client, db_engine, clock, sess
     course_id, _ = start_course(db_engine, session_id, candidates[0], clock.now())
     proctor = Proctor(client, session_id)
     proctor.sign_in()
-    page = proctor.post(f"/candidats/{candidates[0]}/temps", minutes="10")
+    page = proctor.grant(candidates[0], "10")
     assert "10 min ajoutées pour Léa Martin." in html.unescape(page.text)
-    assert proctor.post(f"/candidats/{candidates[0]}/temps", minutes="500").status_code == 422
-    assert proctor.post(f"/candidats/{candidates[0]}/temps", minutes="dix").status_code == 422
+    assert proctor.grant(candidates[0], "500").status_code == 422
+    assert proctor.grant(candidates[0], "dix").status_code == 422
     proctor.post(f"/candidats/{candidates[0]}/reprise")
     with session_scope(db_engine) as db:
         course = db.get(Course, course_id)
         assert course.granted_minutes == 10
         assert course.resume_authorised_at == clock.now()
         assert course.deadline == course.started_at + __import__("datetime").timedelta(minutes=115)
+
+
+def test_a_time_form_sent_twice_grants_once(client, db_engine, clock, session_data) -> None:  # noqa: ANN001
+    # A double click, a page without JavaScript sent again, two proctors at once: each form
+    # carries the total it was shown with, and only the first one sent with it counts.
+    session_id, candidates = session_data
+    course_id, _ = start_course(db_engine, session_id, candidates[0], clock.now())
+    proctor = Proctor(client, session_id)
+    proctor.sign_in()
+    form = {"minutes": "10", **proctor.time_form(candidates[0])}
+    first = proctor.post(f"/candidats/{candidates[0]}/temps", **form)
+    assert "10 min ajoutées pour Léa Martin." in html.unescape(first.text)
+    for headers in ({}, {"HX-Request": "true"}):
+        again = client.post(f"{proctor.base}/candidats/{candidates[0]}/temps", data=form,
+                            headers=headers)
+        assert again.status_code == 409
+        assert "Du temps vient d'être accordé à ce candidat" in html.unescape(again.text)
+    no_total = proctor.post(f"/candidats/{candidates[0]}/temps", minutes="10")
+    assert no_total.status_code == 400
+    with session_scope(db_engine) as db:
+        assert db.get(Course, course_id).granted_minutes == 10
+    assert "dont 10 min accordées" in proctor.live_list()  # what the proctor sees now
+    assert "5 min ajoutées" in html.unescape(proctor.grant(candidates[0], "5").text)
+    with session_scope(db_engine) as db:
+        assert db.get(Course, course_id).granted_minutes == 15
 
 
 def test_minutes_that_are_not_a_plain_number_are_refused_with_a_message(
@@ -190,7 +228,7 @@ def test_minutes_that_are_not_a_plain_number_are_refused_with_a_message(
     proctor.sign_in()
     for minutes, message in (("²", "Indiquez un nombre entier de minutes."),
                              ("9" * 5000, "Indiquez un nombre de minutes entre 1 et 60.")):
-        response = proctor.post(f"/candidats/{candidates[0]}/temps", minutes=minutes)
+        response = proctor.grant(candidates[0], minutes)
         assert response.status_code == 422
         assert message in html.unescape(response.text)
     with session_scope(db_engine) as db:

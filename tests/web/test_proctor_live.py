@@ -157,7 +157,7 @@ def test_every_change_brings_the_list_again(proctor, db_engine, clock) -> None: 
     clock.advance(minutes=16)
     assert "Présence confirmée, peut commencer" not in proctor.shows()
     # Extra time moves the deadline: the new time left must reach the browser.
-    proctor.client.post(f"{proctor.base}/candidats/{hugo}/temps", data={"minutes": "5"})
+    proctor.grant(hugo, "5")
     assert "dont 5 min accordées" in proctor.shows()
     # Most of these polls brought only what changed (the flash after the actions: the whole
     # list), and each left on screen what the whole list shows (checked in `shows`).

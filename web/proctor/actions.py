@@ -73,16 +73,22 @@ def authorise_resume(db: Session, session_id: int, candidate_id: int, now: dt.da
     return course
 
 
-def grant_minutes(db: Session, session_id: int, candidate_id: int, minutes: int) -> Course:
+def grant_minutes(db: Session, session_id: int, candidate_id: int, minutes: int,
+                  shown: int) -> Course:
+    """Add `minutes` to the course's granted time, `shown` being the total the proctor's form
+    was rendered with. A compare-and-set: a form sent twice (a double click, a page without
+    JavaScript resubmitted) or by two proctors at once grants once; the other is told."""
     if not 1 <= minutes <= MAX_GRANTED_MINUTES:
         raise HTTPException(422, N_("Indiquez un nombre de minutes entre 1 et 60."))
     course = running_course(db, session_id, candidate_id)
-    # An atomic increment: two proctors granting at once both count.
-    db.execute(
+    granted = db.execute(
         update(Course)
-        .where(col(Course.id) == course.id)
+        .where(col(Course.id) == course.id, col(Course.granted_minutes) == shown)
         .values(granted_minutes=Course.granted_minutes + minutes)
     )
+    if granted.rowcount != 1:  # type: ignore[attr-defined]
+        raise HTTPException(409, N_("Du temps vient d'être accordé à ce candidat : vérifiez le "
+                                    "temps restant avant d'en accorder à nouveau."))
     db.refresh(course)
     return course
 

@@ -155,7 +155,10 @@ def grant_time(ctx: Ctx, session_id: int) -> str:
     minutes = whole_number(raw)
     if minutes is None:  # more digits than any number of minutes
         raise HTTPException(422, N_("Indiquez un nombre de minutes entre 1 et 60."))
-    actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes)
+    shown = whole_number(ctx.field("granted"))  # the total the form was rendered with
+    if shown is None:
+        raise HTTPException(400)
+    actions.grant_minutes(ctx.db, session_id, _candidate_id(ctx), minutes, shown)
     candidate = actions.candidate_in_session(ctx.db, session_id, _candidate_id(ctx))
     return _("%(minutes)s min ajoutées pour %(name)s.") % {
         "minutes": minutes,
