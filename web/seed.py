@@ -11,6 +11,7 @@ import sys
 
 from sqlmodel import select
 
+from web.centre.time_zones import local_time
 from web.clock import utcnow
 from web.db import make_engine, session_scope
 from web.models import Candidate, Centre, ExamSession, pk
@@ -43,9 +44,11 @@ def seed_demo(settings: Settings) -> dict[str, object]:
             db.flush()
         session = db.exec(select(ExamSession).where(ExamSession.centre_id == centre.id)).first()
         if session is None:
+            # Today at 09:00 in the centre's zone (Europe/Paris): begun, and so open to
+            # finalisation, from 09:00 Paris time on.
             session = ExamSession(
                 centre_id=pk(centre),
-                date=now.date(),
+                date=local_time(now, centre.time_zone).date(),
                 start_time=dt.time(9, 0),
                 room="Salle 12",
                 address="1 rue de l'École, 75000 Paris",

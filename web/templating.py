@@ -9,12 +9,18 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from web import i18n
+from web.centre.time_zones import local_time
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
 def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_local_datetime(value: dt.datetime | None, zone_name: str) -> str:
+    """A stored naive-UTC datetime, as the wall-clock time of `zone_name` (a centre's zone)."""
+    return local_time(value, zone_name).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def format_duration(seconds: float | int) -> str:
@@ -38,5 +44,6 @@ def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date_fr"] = format_date
     env.filters["duration"] = format_duration
+    env.filters["local_datetime"] = format_local_datetime
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     return Jinja2Templates(env=env)

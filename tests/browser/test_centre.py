@@ -16,6 +16,7 @@ from tests.browser.people import OpenPage
 from tests.browser.server import LiveServer
 from tests.web.centre_support import PASSWORD, make_staff
 from tests.web.factories import start_course
+from web.centre.time_zones import local_time
 from web.clock import utcnow
 from web.db import session_scope
 from web.models import Candidate, ExamSession
@@ -54,8 +55,10 @@ def test_centre_creates_a_session_imports_candidates_and_finalises(
     admin.press("Créer la session")
     expect(admin.page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     admin.audit("session-form-errors")
-    # The session started an hour ago (it can be finalised once it has taken place).
-    session_id = admin.create_session(utcnow() - dt.timedelta(hours=1), room="Salle 12")
+    # The session started an hour ago (it can be finalised once it has taken place), typed in
+    # the centre's local time (Europe/Paris, the default zone).
+    started = local_time(utcnow(), "Europe/Paris") - dt.timedelta(hours=1)
+    session_id = admin.create_session(started, room="Salle 12")
     admin.heading(f"Session {session_id}")
     admin.audit("session")
 

@@ -29,12 +29,13 @@ def fast_settings(database_url: str) -> Settings:
 
 
 def make_staff(db_engine: Engine, now: dt.datetime, email: str, *, centre: str | None = None,
-               password: str = PASSWORD, platform: bool = False) -> tuple[int | None, int]:
-    """A staff account (and its centre): (centre id, user id)."""
+               password: str = PASSWORD, platform: bool = False,
+               time_zone: str = "Europe/Paris") -> tuple[int | None, int]:
+    """A staff account (and its centre, in `time_zone`): (centre id, user id)."""
     with session_scope(db_engine) as db:
         centre_id = None
         if centre is not None:
-            row = Centre(name=centre, created_at=now)
+            row = Centre(name=centre, time_zone=time_zone, created_at=now)
             db.add(row)
             db.flush()
             centre_id = row.id
@@ -48,7 +49,8 @@ def make_staff(db_engine: Engine, now: dt.datetime, email: str, *, centre: str |
 
 def add_session(db_engine: Engine, centre_id: int, now: dt.datetime, *,
                 start: dt.time = dt.time(7, 0), candidates: int = 2) -> tuple[int, list[int]]:
-    """A session of the centre starting today at `start` (UTC), with enrolled candidates."""
+    """A session of the centre on `now`'s (UTC) date at `start`, the centre's local time, with
+    enrolled candidates."""
     with session_scope(db_engine) as db:
         exam = ExamSession(centre_id=centre_id, date=now.date(), start_time=start, room="B12",
                            address="1 rue de l'École", proctor_names="M. Dupont",

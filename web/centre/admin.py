@@ -2,7 +2,7 @@
 
     python -m web.centre.admin create-platform-admin EMAIL      (password read from the terminal,
                                                                   or stdin with --password-stdin)
-    python -m web.centre.admin create-centre "Collège Jean Moulin"
+    python -m web.centre.admin create-centre "Collège Jean Moulin" [--time-zone Indian/Reunion]
     python -m web.centre.admin list-centres
     python -m web.centre.admin invite CENTRE_ID EMAIL [--base-url https://passation.example]
 
@@ -17,7 +17,7 @@ import sys
 
 from sqlmodel import col, select
 
-from web.centre import invitations, passwords
+from web.centre import invitations, passwords, time_zones
 from web.clock import utcnow
 from web.db import make_engine, session_scope
 from web.models import Centre
@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     p.add_argument("--password-stdin", action="store_true")
     p = sub.add_parser("create-centre")
     p.add_argument("name")
+    p.add_argument("--time-zone", default=time_zones.DEFAULT_ZONE, choices=time_zones.ZONES,
+                   help="the zone its sessions' dates and start times are typed in")
     sub.add_parser("list-centres")
     p = sub.add_parser("invite")
     p.add_argument("centre_id", type=int)
@@ -69,10 +71,10 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
                 name = " ".join(args.name.split())
                 if not name or len(name) > 200:
                     raise SystemExit("Nom de centre vide ou trop long.")
-                centre = Centre(name=name, created_at=now)
+                centre = Centre(name=name, time_zone=args.time_zone, created_at=now)
                 db.add(centre)
                 db.commit()
-                print(f"Centre créé : n° {centre.id} – {centre.name}")
+                print(f"Centre créé : n° {centre.id} – {centre.name} ({centre.time_zone})")
             elif args.command == "list-centres":
                 for centre in db.exec(select(Centre).order_by(col(Centre.id))).all():
                     print(f"{centre.id}\t{centre.name}")

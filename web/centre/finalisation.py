@@ -1,9 +1,10 @@
 """Finalising a session: reasons for unfinished tests, incident reports, then results.
 
-Allowed once, after the session's start. Finalising ends every test still running ("ended by
-finalisation") and computes every result in the same transaction, so a session is never seen
-finalised without its results. An answer sent meanwhile waits for the course's row, which ending
-the course locks: it is stored before (and scored) or refused after (web.course.answer_statements).
+Allowed once, after the session's start (typed in its centre's local time). Finalising ends
+every test still running ("ended by finalisation") and computes every result in the same
+transaction, so a session is never seen finalised without its results. An answer sent meanwhile
+waits for the course's row, which ending the course locks: it is stored before (and scored) or
+refused after (web.course.answer_statements).
 """
 
 from __future__ import annotations
@@ -74,10 +75,11 @@ def participants(db: Session, session: ExamSession, length: int) -> list[Partici
     return out
 
 
-def ensure_can_finalise(session: ExamSession, now: dt.datetime) -> None:
+def ensure_can_finalise(session: ExamSession, zone_name: str, now: dt.datetime) -> None:
+    """`zone_name`: the centre's time zone, the one its start time was typed in."""
     if session.finalised_at is not None:
         raise HTTPException(409, _("Cette session a déjà été finalisée."))
-    if not has_begun(session, now):
+    if not has_begun(session, zone_name, now):
         raise HTTPException(409, _("La session n'a pas encore eu lieu : elle ne peut pas être "
                                    "finalisée avant son heure de début."))
 

@@ -20,6 +20,11 @@ def _scoped(ctx: Ctx) -> tuple[StaffUser, ExamSession]:
     return user, session
 
 
+def _ensure_can_finalise(ctx: Ctx, session: ExamSession) -> None:
+    zone = sessions.centre_zone(ctx.db, session.centre_id)
+    finalisation.ensure_can_finalise(session, zone, ctx.now)
+
+
 def _page(ctx: Ctx, user: StaffUser, session: ExamSession, *, form=None,  # noqa: ANN001
           incident=None, status: int = 200) -> Response:
     content = ctx.state.content
@@ -42,7 +47,7 @@ def finalisation_page(ctx: Ctx) -> Response:
     user, session = _scoped(ctx)
     if session.finalised_at is not None and ctx.request.method == "GET":
         return ctx.redirect(f"/centre/sessions/{session.id}/resultats")
-    finalisation.ensure_can_finalise(session, ctx.now)
+    _ensure_can_finalise(ctx, session)
     if ctx.request.method == "GET":
         return _page(ctx, user, session)
     content = ctx.state.content
@@ -58,7 +63,7 @@ def finalisation_page(ctx: Ctx) -> Response:
 @endpoint
 def incident_add(ctx: Ctx) -> Response:
     user, session = _scoped(ctx)
-    finalisation.ensure_can_finalise(session, ctx.now)
+    _ensure_can_finalise(ctx, session)
     ids = set(ctx.db.exec(select(Candidate.id).where(Candidate.session_id == session.id)).all())
     form = finalisation.read_incident(flat(ctx), ids)  # type: ignore[arg-type]
     if form.errors:
@@ -74,7 +79,7 @@ def incident_add(ctx: Ctx) -> Response:
 @endpoint
 def incident_delete(ctx: Ctx) -> Response:
     _user, session = _scoped(ctx)
-    finalisation.ensure_can_finalise(session, ctx.now)
+    _ensure_can_finalise(ctx, session)
     report = ctx.db.exec(select(IncidentReport).where(
         IncidentReport.id == path_int(ctx, "report_id"),
         IncidentReport.session_id == session.id)).first()
@@ -101,6 +106,7 @@ def results_page(ctx: Ctx) -> Response:
                          .where(SessionReport.session_id == session.id)).first()
     return ctx.render("centre/results.html", {
         "user": user, "session": session, "rows": rows, "codes": codes, "report": report,
+        "zone": sessions.centre_zone(ctx.db, session.centre_id),
         "status_labels": results.status_labels(), "reason_labels": results.reason_labels(),
         "just_finalised": ctx.request.query_params.get("finalisee") == "1"}, no_store=True)
 

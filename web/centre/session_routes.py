@@ -8,14 +8,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.centre import auth, enrolment, sessions
+from web.centre import auth, enrolment, sessions, time_zones
 from web.centre.forms import flat, path_int
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
-from web.models import Candidate, Centre, ExamSession
+from web.models import Candidate, Centre, ExamSession, StaffUser
 
 
-def _scoped(ctx: Ctx) -> tuple[object, ExamSession]:
+def _scoped(ctx: Ctx) -> tuple[StaffUser, ExamSession]:
     user = auth.require_centre_admin(ctx)
     return user, sessions.load_session(ctx.db, path_int(ctx, "session_id"), user.centre_id)  # type: ignore[arg-type]
 
@@ -34,11 +34,13 @@ def session_list(ctx: Ctx) -> Response:
                                                "labels": sessions.status_labels()}, no_store=True)
 
 
-def _form_page(ctx: Ctx, user: object, form: sessions.SessionForm, session: ExamSession | None,
-               status: int = 200) -> Response:
+def _form_page(ctx: Ctx, user: StaffUser, form: sessions.SessionForm,
+               session: ExamSession | None, status: int = 200) -> Response:
+    zone = sessions.centre_zone(ctx.db, user.centre_id)  # type: ignore[arg-type]
     return ctx.render("centre/session_form.html", {"user": user, "form": form,
-                                                   "session": session}, status=status,
-                      no_store=True)
+                                                   "session": session,
+                                                   "zone_label": time_zones.zone_label(zone)},
+                      status=status, no_store=True)
 
 
 @endpoint
@@ -84,11 +86,12 @@ def session_detail(ctx: Ctx) -> Response:
     user, session = _scoped(ctx)
     started = enrolment.started_ids(ctx.db, session.id)  # type: ignore[arg-type]
     status = sessions.status_of(session, bool(started))
+    zone = sessions.centre_zone(ctx.db, session.centre_id)
     return ctx.render("centre/session.html", {
         "user": user, "session": session, "candidates": _candidates(ctx, session.id),  # type: ignore[arg-type]
         "started": started, "status": status, "labels": sessions.status_labels(),
         "query": ctx.request.query_params, "can_finalise": (
-            session.finalised_at is None and sessions.has_begun(session, ctx.now))},
+            session.finalised_at is None and sessions.has_begun(session, zone, ctx.now))},
         no_store=True)
 
 

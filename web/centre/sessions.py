@@ -10,9 +10,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
+from web.centre.time_zones import session_start_utc
 from web.i18n import gettext_ as _
 from web.inputs import has_control
-from web.models import Candidate, Course, ExamSession, pk
+from web.models import Candidate, Centre, Course, ExamSession, pk
 
 CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
 CODE_DIGITS = "2346789"
@@ -131,8 +132,17 @@ def list_for_centre(db: Session, centre_id: int) -> list[dict[str, object]]:
              "status": status_of(s, s.id in with_course)} for s in sessions]
 
 
-def has_begun(session: ExamSession, now: dt.datetime) -> bool:
-    return dt.datetime.combine(session.date, session.start_time) <= now
+def centre_zone(db: Session, centre_id: int) -> str:
+    """The IANA zone the centre's sessions are typed in."""
+    zone = db.exec(select(Centre.time_zone).where(Centre.id == centre_id)).first()
+    if zone is None:
+        raise HTTPException(404)
+    return zone
+
+
+def has_begun(session: ExamSession, zone_name: str, now: dt.datetime) -> bool:
+    """Whether the session's start, local time of its centre's zone, is past `now` (naive UTC)."""
+    return session_start_utc(session.date, session.start_time, zone_name) <= now
 
 
 def ensure_open(session: ExamSession) -> None:

@@ -8,10 +8,16 @@ from sqlmodel import Field, SQLModel
 
 from web.models.types import Timestamp
 
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
 
 class Centre(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # IANA name of the zone its sessions' dates and start times are typed in; one of
+    # web.centre.time_zones.ZONES.
+    time_zone: str = Field(default=DEFAULT_TIME_ZONE, max_length=64,
+                           sa_column_kwargs={"server_default": DEFAULT_TIME_ZONE})
     created_at: dt.datetime = Field(sa_type=Timestamp)
 
 
