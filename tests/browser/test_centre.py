@@ -111,3 +111,38 @@ def test_centre_creates_a_session_imports_candidates_and_finalises(
 
     with session_scope(live_server.engine) as db:
         assert db.get(ExamSession, session_id).finalised_at is not None  # type: ignore[union-attr]
+
+
+def test_platform_admin_creates_a_centre_in_its_time_zone_and_invites_its_administrator(
+        open_page: OpenPage, live_server: LiveServer) -> None:
+    """The platform's pages, axe on each: a centre overseas, its zone changed, an invitation."""
+    assert live_server.engine is not None
+    email = f"plateforme-{secrets.token_hex(4)}@passation.fr"
+    make_staff(live_server.engine, utcnow(), email, platform=True)
+    admin = CentreDesk(open_page(), email, PASSWORD)
+    admin.sign_in()
+    admin.page.goto("/admin/centres")
+    admin.heading("Centres de certification")
+    admin.audit("platform-centres")
+    admin.press("Créer le centre")
+    expect(admin.page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
+    admin.audit("platform-centres-errors")
+
+    name = f"Lycée Leconte-de-Lisle {secrets.token_hex(2)}"
+    admin.page.get_by_label("Nom du centre").fill(name)
+    admin.page.get_by_role("combobox", name="Fuseau horaire").select_option(label="La Réunion")
+    admin.press("Créer le centre")
+    admin.heading(name)
+    zone = admin.page.get_by_role("combobox", name="Fuseau horaire du centre")
+    expect(zone).to_have_value("Indian/Reunion")
+    admin.audit("platform-centre")
+    zone.select_option(label="Mayotte")
+    admin.press("Enregistrer le fuseau horaire")
+    expect(admin.page.get_by_text("Le fuseau horaire du centre est enregistré.")).to_be_visible()
+    expect(zone).to_have_value("Indian/Mayotte")
+    admin.audit("platform-centre-zone-changed")
+
+    admin.page.get_by_label("Adresse e-mail").fill("direction@lycee-leconte.fr")
+    admin.press("Créer l'invitation")
+    expect(admin.page.get_by_text("Invitation créée.", exact=False)).to_be_visible()
+    admin.audit("platform-centre-invitation")
