@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from tests.web.centre_support import Admin, add_session, make_course, make_staff, use_test_bank
 from tests.web.pages import text
 from web.centre.time_zones import (
-    DEFAULT_ZONE,
+    DEFAULT_TIME_ZONE,
     ZONES,
     local_time,
     session_start_utc,
@@ -67,7 +67,7 @@ def test_times_skipped_or_repeated_by_a_clock_change_read_with_the_earlier_offse
 
 
 def test_every_zone_of_the_list_is_known_and_labelled() -> None:
-    assert DEFAULT_ZONE == "Europe/Paris" == ZONES[0]
+    assert DEFAULT_TIME_ZONE == "Europe/Paris" == ZONES[0]
     assert set(zone_labels()) == set(ZONES)
     for zone in ZONES:  # zoneinfo finds each (system database, or the tzdata package)
         assert local_time(dt.datetime(2026, 1, 1), zone).tzinfo is not None

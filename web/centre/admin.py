@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     p.add_argument("--password-stdin", action="store_true")
     p = sub.add_parser("create-centre")
     p.add_argument("name")
-    p.add_argument("--time-zone", default=time_zones.DEFAULT_ZONE, choices=time_zones.ZONES,
+    p.add_argument("--time-zone", default=time_zones.DEFAULT_TIME_ZONE, choices=time_zones.ZONES,
                    help="the zone its sessions' dates and start times are typed in")
     sub.add_parser("list-centres")
     p = sub.add_parser("invite")

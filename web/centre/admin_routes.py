@@ -21,7 +21,7 @@ def invitation_link(base_url: str, token: str) -> str:
 
 def _time_zone(ctx: Ctx, errors: dict[str, str]) -> str:
     """The zone chosen in the form (absent: the default one, preselected in the list)."""
-    zone = ctx.field("time_zone", time_zones.DEFAULT_ZONE)
+    zone = ctx.field("time_zone", time_zones.DEFAULT_TIME_ZONE)
     if not time_zones.is_allowed(zone):
         errors["time_zone"] = _("Choisissez le fuseau horaire du centre dans la liste.")
     return zone
@@ -32,7 +32,7 @@ def centres(ctx: Ctx) -> Response:
     user = auth.require_platform_admin(ctx)
     errors: dict[str, str] = {}
     name = ""
-    zone = time_zones.DEFAULT_ZONE
+    zone = time_zones.DEFAULT_TIME_ZONE
     if ctx.request.method == "POST":
         name = " ".join(ctx.field("name").split())
         if not name or len(name) > 200:

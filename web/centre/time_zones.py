@@ -11,9 +11,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from web.i18n import gettext_ as _
-from web.models.centre import DEFAULT_TIME_ZONE
+from web.models.centre import DEFAULT_TIME_ZONE as DEFAULT_TIME_ZONE  # the preselected zone
 
-DEFAULT_ZONE = DEFAULT_TIME_ZONE
 # The order of the administrator's list; labels in zone_labels().
 ZONES = ("Europe/Paris", "America/Guadeloupe", "America/Martinique", "America/Cayenne",
          "America/Miquelon", "Indian/Reunion", "Indian/Mayotte", "Pacific/Noumea",
