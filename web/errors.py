@@ -29,7 +29,11 @@ DEFAULT_MESSAGES = {
 
 
 def _render(request: Request, status: int, message: str) -> Response:
+    """`message`: the French message (N_), translated here once the request's language is
+    active; endpoints run in a copy of the context, so their activation does not reach this
+    handler, and an unknown path never activated anything."""
     i18n.activate(current_language(request))
+    message = i18n.gettext_(message)
     templates = request.app.state.templates
     if is_htmx(request):
         # The message goes to the persistent status region, announced by screen readers.
@@ -49,7 +53,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
     detail = exc.detail if exc.detail and exc.detail not in _starlette_defaults() else None
-    message = i18n.gettext_(detail or DEFAULT_MESSAGES.get(status, DEFAULT_MESSAGES[400]))
+    message = detail or DEFAULT_MESSAGES.get(status, DEFAULT_MESSAGES[400])
     response = _render(request, status, message)
     if exc.headers:
         response.headers.update(exc.headers)
@@ -58,7 +62,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _render(request, 500, i18n.gettext_(DEFAULT_MESSAGES[500]))
+    return _render(request, 500, DEFAULT_MESSAGES[500])
 
 
 def _starlette_defaults() -> set[str]:

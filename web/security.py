@@ -9,9 +9,14 @@ header and are let through: they carry no ambient cookies of a victim.
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlsplit
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web import i18n
+from web.i18n import gettext_ as _
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,11 +32,17 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
 ]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-REFUSAL = (
-    "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Requête refusée</title>"
-    "<main><h1>Requête refusée</h1><p>Cette action doit être envoyée depuis une page de "
-    "Passation. Revenez à la page précédente et réessayez.</p></main></html>"
-).encode()
+
+
+def refusal(headers: dict[bytes, bytes]) -> bytes:
+    """The refusal page, in the language of the `lang` cookie (read only on this rare path)."""
+    cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+    lang = i18n.activate(cookies.get("lang", i18n.DEFAULT_LANGUAGE))
+    title = html.escape(_("Requête refusée"))
+    message = html.escape(_("Cette action doit être envoyée depuis une page de Passation. "
+                            "Revenez à la page précédente et réessayez."))
+    return (f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{title}</title>'
+            f"<main><h1>{title}</h1><p>{message}</p></main></html>").encode()
 
 
 class SecurityMiddleware:
@@ -48,13 +59,16 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        if method not in SAFE_METHODS and is_cross_site(method, dict(scope["headers"])):
-            await send({"type": "http.response.start", "status": 403,
-                        "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                                    (b"content-length", str(len(REFUSAL)).encode())]
-                        + SECURITY_HEADERS})
-            await send({"type": "http.response.body", "body": REFUSAL})
-            return
+        if method not in SAFE_METHODS:
+            headers = dict(scope["headers"])
+            if is_cross_site(method, headers):
+                body = refusal(headers)
+                await send({"type": "http.response.start", "status": 403,
+                            "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                        (b"content-length", str(len(body)).encode())]
+                            + SECURITY_HEADERS})
+                await send({"type": "http.response.body", "body": body})
+                return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

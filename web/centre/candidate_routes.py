@@ -9,10 +9,12 @@ from starlette.routing import Route
 from web.centre import auth, csv_import, enrolment, sessions
 from web.centre.forms import flat, path_int
 from web.handler import Ctx, endpoint
+from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.models import Candidate, ExamSession, StaffUser
 
-DUPLICATE = "Ce candidat est déjà inscrit à cette session (même nom, prénom et date de naissance)."
+DUPLICATE = N_("Ce candidat est déjà inscrit à cette session (même nom, prénom et date de "
+               "naissance).")
 
 
 def _scoped(ctx: Ctx) -> tuple[StaffUser, ExamSession]:

@@ -123,13 +123,15 @@ def neutralise(value: object) -> str:
 
 
 def export_csv(session_id: int, rows: list[dict[str, object]], codes: list[str]) -> bytes:
-    """UTF-8 with a byte-order mark and semicolons: French Excel opens it as is."""
+    """UTF-8 with a byte-order mark and semicolons: French Excel opens it as is. Headers and
+    labels are in the administrator's language, like the results page."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     statuses, reasons = status_labels(), reason_labels()
-    writer.writerow(["Numéro de session", "Nom", "Prénom", "Date de naissance",
-                     "Lieu de naissance", "Identifiant externe", "Statut", "Score (pix)",
-                     "Niveau global", "Motif", *[f"Compétence {c}" for c in codes]])
+    writer.writerow([_("Numéro de session"), _("Nom"), _("Prénom"), _("Date de naissance"),
+                     _("Lieu de naissance"), _("Identifiant externe"), _("Statut"),
+                     _("Score (pix)"), _("Niveau global"), _("Motif"),
+                     *[_("Compétence %(c)s") % {"c": c} for c in codes]])
     for row in rows:
         candidate: Candidate = row["candidate"]  # type: ignore[assignment]
         result: CertificationResult | None = row["result"]  # type: ignore[assignment]

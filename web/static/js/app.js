@@ -56,7 +56,10 @@
   });
 
   // 4xx/5xx without a fragment to show: say so instead of failing silently.
+  var english = (document.documentElement.lang || "fr").slice(0, 2) === "en";
   document.addEventListener("htmx:sendError", function () {
-    announce("La connexion au serveur a échoué. Vérifiez le réseau puis réessayez : votre réponse n'a pas été perdue.");
+    announce(english
+      ? "The connection to the server failed. Check the network and try again: your answer has not been lost."
+      : "La connexion au serveur a échoué. Vérifiez le réseau puis réessayez : votre réponse n'a pas été perdue.");
   });
 })();

@@ -4,13 +4,18 @@
   "use strict";
 
   // Announce new reported problems through the status region.
+  var english = (document.documentElement.lang || "fr").slice(0, 2) === "en";
+  function newAlerts(count) {
+    if (english) { return count === 1 ? "New report from a candidate." : count + " pending reports."; }
+    return count === 1 ? "Nouveau signalement d'un candidat." : count + " signalements en attente.";
+  }
   var previous = null;
   function check() {
     var marker = document.querySelector("[data-pending-alerts]");
     if (!marker) { return; }
     var count = parseInt(marker.getAttribute("data-pending-alerts"), 10) || 0;
     if (previous !== null && count > previous && window.Passation) {
-      window.Passation.announce(count === 1 ? "Nouveau signalement d'un candidat." : count + " signalements en attente.");
+      window.Passation.announce(newAlerts(count));
     }
     previous = count;
   }
