@@ -33,6 +33,7 @@ from content.model import (
     provisional_a,
     provisional_b,
 )
+from tests.web.pages import granted_shown
 from web.clock import FrozenClock
 from web.content_state import LoadedContent, load_content
 from web.db import session_scope
@@ -198,10 +199,8 @@ class Exam:
     def grant_minutes(self, candidate: Candidate, minutes: int) -> None:
         """Types `minutes` in the candidate's "Accorder" form of the live list, and sends it."""
         page = self.proctor.get(f"/surveillant/session/{self.session_id}").text
-        row = page.split(f'id="candidat-{candidate.id}"', 1)[1]
-        shown = re.search(r'name="granted" value="(\d+)"', row)
-        assert shown is not None, "no time form on the candidate's row"
-        self._act(f"candidats/{candidate.id}/temps", minutes=str(minutes), granted=shown[1])
+        self._act(f"candidats/{candidate.id}/temps", minutes=str(minutes),
+                  granted=granted_shown(page, candidate.id))
 
     def end_by_proctor(self, candidate: Candidate) -> None:
         self._act(f"candidats/{candidate.id}/terminer", reason="fraude",

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 
 def text(response: Any) -> str:
     """The response body with HTML entities decoded (apostrophes, accents in attributes)."""
     return html.unescape(response.text)
+
+
+def granted_shown(live_list: str, candidate_id: int) -> str:
+    """The total of granted minutes the candidate's "Accorder" form carries on the proctor's
+    live list (its hidden field): what the form sends back with the minutes typed."""
+    row = live_list.split(f'id="candidat-{candidate_id}"', 1)[1]
+    shown = re.search(r'name="granted" value="(\d+)"', row)
+    assert shown is not None, "no time form on the candidate's row"
+    return shown[1]

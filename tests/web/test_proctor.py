@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 from starlette.testclient import TestClient
 
 from tests.web.factories import make_session, report_problem, start_course
+from tests.web.pages import granted_shown
 from web.db import session_scope
 from web.models import Candidate, Course, LiveAlert, ServedItem
 
@@ -37,10 +37,7 @@ class Proctor:
 
     def time_form(self, candidate_id: int) -> dict[str, str]:
         """The hidden field of the candidate's "Accorder" form, as the live list shows it."""
-        row = self.live_list().split(f'id="candidat-{candidate_id}"', 1)[1]
-        shown = re.search(r'name="granted" value="(\d+)"', row)
-        assert shown is not None, "no time form on the candidate's row"
-        return {"granted": shown[1]}
+        return {"granted": granted_shown(self.live_list(), candidate_id)}
 
     def grant(self, candidate_id: int, minutes: str):  # noqa: ANN201
         """Types `minutes` in the candidate's "Accorder" form, as shown now, and sends it."""
