@@ -29,8 +29,11 @@ def _candidates(ctx: Ctx, session_id: int) -> list[Candidate]:
 def session_list(ctx: Ctx) -> Response:
     user = auth.require_centre_admin(ctx)
     centre = ctx.db.get(Centre, user.centre_id)
-    rows = sessions.list_for_centre(ctx.db, user.centre_id)  # type: ignore[arg-type]
+    assert centre is not None  # the signed-in administrator's own centre
+    rows = sessions.list_for_centre(ctx.db, user.centre_id, centre.time_zone, ctx.now)  # type: ignore[arg-type]
+    overdue = sum(row.overdue for row in rows)
     return ctx.render("centre/sessions.html", {"user": user, "centre": centre, "rows": rows,
+                                               "overdue": overdue,
                                                "labels": sessions.status_labels()}, no_store=True)
 
 
@@ -90,7 +93,8 @@ def session_detail(ctx: Ctx) -> Response:
     return ctx.render("centre/session.html", {
         "user": user, "session": session, "candidates": _candidates(ctx, session.id),  # type: ignore[arg-type]
         "started": started, "status": status, "labels": sessions.status_labels(),
-        "query": ctx.request.query_params, "can_finalise": (
+        "query": ctx.request.query_params, "zone": zone,
+        "due": sessions.finalisation_due(session, zone, ctx.now), "can_finalise": (
             session.finalised_at is None and sessions.has_begun(session, zone, ctx.now))},
         no_store=True)
 

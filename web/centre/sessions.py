@@ -25,6 +25,13 @@ STATUS_IN_PROGRESS = "in_progress"
 STATUS_FINALISED = "finalised"
 STATUS_RESULTS = "results_available"
 
+# A session lasts 2 h (welcome and identity checks, then the 1 h 45 test), and centres are asked
+# to finalise within the 48 h that follow it (the reference's rule: the results feed the pupils'
+# school records). Not a lock: a late finalisation must stay possible, since it is what ends the
+# running tests and computes the results. The deadline is shown, and lateness stated.
+SESSION_LENGTH = dt.timedelta(hours=2)
+FINALISATION_DELAY = dt.timedelta(hours=48)
+
 
 def status_labels() -> dict[str, str]:
     """In the request's language (built per call: the language is known only then)."""
@@ -118,7 +125,43 @@ def status_of(session: ExamSession, has_course: bool) -> str:
     return STATUS_IN_PROGRESS if has_course else STATUS_CREATED
 
 
-def list_for_centre(db: Session, centre_id: int) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Deadline:
+    """When a session had to be finalised (naive UTC), and whether that is missed."""
+    at: dt.datetime
+    late: bool
+
+
+def finalisation_deadline(session: ExamSession, zone_name: str) -> dt.datetime:
+    return (session_start_utc(session.date, session.start_time, zone_name) + SESSION_LENGTH
+            + FINALISATION_DELAY)
+
+
+def finalisation_due(session: ExamSession, zone_name: str, now: dt.datetime) -> Deadline | None:
+    """The deadline of a session that has begun: late if not finalised by then, or finalised
+    after it. None before the session (nothing to do yet)."""
+    if not has_begun(session, zone_name, now):
+        return None
+    at = finalisation_deadline(session, zone_name)
+    done = session.finalised_at
+    return Deadline(at=at, late=(done if done is not None else now) > at)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: ExamSession
+    candidates: int
+    status: str
+    due: Deadline | None
+
+    @property
+    def overdue(self) -> bool:
+        """Still to finalise, and past the deadline."""
+        return self.session.finalised_at is None and self.due is not None and self.due.late
+
+
+def list_for_centre(db: Session, centre_id: int, zone_name: str,
+                    now: dt.datetime) -> list[SessionRow]:
     sessions = db.exec(select(ExamSession).where(ExamSession.centre_id == centre_id)
                        .order_by(col(ExamSession.date).desc(), col(ExamSession.start_time).desc())
                        ).all()
@@ -128,8 +171,9 @@ def list_for_centre(db: Session, centre_id: int) -> list[dict[str, object]]:
                           .group_by(col(Candidate.session_id))).all()) if ids else {}
     with_course = set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
                               .distinct()).all()) if ids else set()
-    return [{"session": s, "candidates": counts.get(pk(s), 0),
-             "status": status_of(s, s.id in with_course)} for s in sessions]
+    return [SessionRow(session=s, candidates=counts.get(pk(s), 0),
+                       status=status_of(s, s.id in with_course),
+                       due=finalisation_due(s, zone_name, now)) for s in sessions]
 
 
 def centre_zone(db: Session, centre_id: int) -> str:
