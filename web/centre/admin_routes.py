@@ -7,8 +7,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.centre import auth, invitations, time_zones
+from web.centre import auth, centre_list, invitations, time_zones
 from web.centre.forms import path_int
+from web.centre.paging import page_number
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
 from web.inputs import has_control
@@ -45,11 +46,14 @@ def centres(ctx: Ctx) -> Response:
             ctx.db.add(centre)
             ctx.db.commit()
             return ctx.redirect(f"/admin/centres/{centre.id}")
-    rows = ctx.db.exec(select(Centre).order_by(col(Centre.name))).all()
-    return ctx.render("admin/centres.html", {"user": user, "centres": rows, "errors": errors,
-                                             "name": name, "time_zone": zone,
+    params = ctx.request.query_params
+    listing = centre_list.read(ctx.db, params.get("q", ""), page_number(params.get("page")))
+    # A page past the end says so (and links back) with the status a missing page has.
+    status = 422 if errors else 404 if listing.page.missing else 200
+    return ctx.render("admin/centres.html", {"user": user, "listing": listing,
+                                             "errors": errors, "name": name, "time_zone": zone,
                                              "zones": time_zones.zone_labels()},
-                      status=422 if errors else 200, no_store=True)
+                      status=status, no_store=True)
 
 
 def _centre(ctx: Ctx) -> Centre:

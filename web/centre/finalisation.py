@@ -12,18 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select, update
 from starlette.exceptions import HTTPException
 
 from web.centre import results
 from web.centre.sessions import has_begun
 from web.content_state import LoadedContent
+from web.course.history import course_histories
 from web.course.lifecycle import end_course
 from web.i18n import gettext_ as _
 from web.inputs import has_control, whole_number
 from web.models import (
     Candidate,
     CandidateReport,
+    CertificationResult,
     Course,
     ExamSession,
     IncidentReport,
@@ -122,15 +125,26 @@ def finalise(db: Session, session: ExamSession, people: list[Participant], form:
     fraud = set(db.exec(select(IncidentReport.candidate_id).where(
         IncidentReport.session_id == session.id, IncidentReport.category == "fraud")).all())
     for person in people:
+        if person.course.state == COURSE_STARTED:
+            end_course(db, person.course, END_BY_FINALISATION, now)
+    # Read once every course has ended (its row locked: an answer sent meanwhile is stored
+    # before and read here, or refused after), for the whole session in one statement.
+    histories = course_histories(db, [pk(person.course) for person in people])
+    reports, stored = [], []
+    for person in people:
         course, cid = person.course, pk(person.candidate)
-        if course.state == COURSE_STARTED:
-            end_course(db, course, END_BY_FINALISATION, now)
         reason = None if person.finished else form.reasons[cid]
-        db.add(CandidateReport(session_id=pk(session), candidate_id=cid, unfinished_reason=reason,
-                               end_screen_seen=cid in form.end_screen))
+        reports.append({"session_id": pk(session), "candidate_id": cid,
+                        "unfinished_reason": reason, "end_screen_seen": cid in form.end_screen})
         length = content.config_for(course.config_version).length
         ended_by = results.ended_by_for(course, person.answered, reason, cid in fraud, length)
-        results.store(db, course, ended_by, results.score(db, course, ended_by, content), now)
+        scored = results.score(db, course, ended_by, content, histories.get(pk(course), []))
+        stored.append(results.stored_values(course, ended_by, scored, now))
+    # Each table's rows in one statement: added as ORM objects they went one INSERT per row on
+    # SQLite (the ORM fetches each new id), and nothing here needs their ids.
+    if people:
+        db.execute(insert(CandidateReport), reports)
+        db.execute(insert(CertificationResult), stored)
     # The jury step is out of scope: results are available as soon as they are computed.
     db.execute(update(ExamSession).where(col(ExamSession.id) == session.id)
                .values(results_published_at=now))

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from web.centre import auth, enrolment, sessions, time_zones
 from web.centre.forms import flat, path_int
+from web.centre.paging import page_number
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
 from web.models import Candidate, Centre, ExamSession, StaffUser
@@ -30,11 +31,12 @@ def session_list(ctx: Ctx) -> Response:
     user = auth.require_centre_admin(ctx)
     centre = ctx.db.get(Centre, user.centre_id)
     assert centre is not None  # the signed-in administrator's own centre
-    rows = sessions.list_for_centre(ctx.db, user.centre_id, centre.time_zone, ctx.now)  # type: ignore[arg-type]
-    overdue = sum(row.overdue for row in rows)
-    return ctx.render("centre/sessions.html", {"user": user, "centre": centre, "rows": rows,
-                                               "overdue": overdue,
-                                               "labels": sessions.status_labels()}, no_store=True)
+    listing = sessions.list_for_centre(ctx.db, user.centre_id, centre.time_zone, ctx.now,  # type: ignore[arg-type]
+                                       page_number(ctx.request.query_params.get("page")))
+    return ctx.render("centre/sessions.html", {
+        "user": user, "centre": centre, "rows": listing.rows, "page": listing.page,
+        "overdue": listing.overdue, "labels": sessions.status_labels()},
+        status=404 if listing.page.missing else 200, no_store=True)
 
 
 def _form_page(ctx: Ctx, user: StaffUser, form: sessions.SessionForm,

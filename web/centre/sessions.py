@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
+from web.centre.paging import Page
 from web.centre.time_zones import session_start_utc
 from web.i18n import gettext_ as _
 from web.inputs import has_control
@@ -31,6 +32,7 @@ STATUS_RESULTS = "results_available"
 # running tests and computes the results. The deadline is shown, and lateness stated.
 SESSION_LENGTH = dt.timedelta(hours=2)
 FINALISATION_DELAY = dt.timedelta(hours=48)
+SESSIONS_PER_PAGE = 50
 
 
 def status_labels() -> dict[str, str]:
@@ -160,20 +162,45 @@ class SessionRow:
         return self.session.finalised_at is None and self.due is not None and self.due.late
 
 
-def list_for_centre(db: Session, centre_id: int, zone_name: str,
-                    now: dt.datetime) -> list[SessionRow]:
-    sessions = db.exec(select(ExamSession).where(ExamSession.centre_id == centre_id)
-                       .order_by(col(ExamSession.date).desc(), col(ExamSession.start_time).desc())
-                       ).all()
+@dataclass(frozen=True)
+class SessionList:
+    page: Page
+    rows: list[SessionRow]
+    overdue: int  # sessions of the centre past their deadline, on every page
+
+
+def list_for_centre(db: Session, centre_id: int, zone_name: str, now: dt.datetime,
+                    number: int = 1) -> SessionList:
+    """Page `number` of the centre's sessions, most recent first: a large school adds some 60
+    a year, so the list is read a page at a time, in a fixed number of statements."""
+    mine = ExamSession.centre_id == centre_id
+    total = db.exec(select(func.count()).select_from(ExamSession).where(mine)).one()
+    page = Page(number=number, size=SESSIONS_PER_PAGE, total=total, path="/centre/sessions")
+    sessions = [] if page.missing else db.exec(
+        select(ExamSession).where(mine)
+        .order_by(col(ExamSession.date).desc(), col(ExamSession.start_time).desc(),
+                  col(ExamSession.id).desc())
+        .offset(page.offset).limit(page.size)).all()
     ids = [s.id for s in sessions]
     counts = dict(db.exec(select(Candidate.session_id, func.count())
                           .where(col(Candidate.session_id).in_(ids))
                           .group_by(col(Candidate.session_id))).all()) if ids else {}
     with_course = set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
                               .distinct()).all()) if ids else set()
-    return [SessionRow(session=s, candidates=counts.get(pk(s), 0),
+    rows = [SessionRow(session=s, candidates=counts.get(pk(s), 0),
                        status=status_of(s, s.id in with_course),
                        due=finalisation_due(s, zone_name, now)) for s in sessions]
+    return SessionList(page=page, rows=rows, overdue=_overdue(db, centre_id, zone_name, now))
+
+
+def _overdue(db: Session, centre_id: int, zone_name: str, now: dt.datetime) -> int:
+    """Sessions still to finalise past their deadline, wherever they are in the list. Only those
+    dated up to tomorrow can be (the deadline is 50 h after the local start, and no zone is
+    more than a day from UTC): the planned ones are not read."""
+    candidates = db.exec(select(ExamSession).where(
+        ExamSession.centre_id == centre_id, col(ExamSession.finalised_at).is_(None),
+        col(ExamSession.date) <= now.date() + dt.timedelta(days=1))).all()
+    return sum(1 for s in candidates if finalisation_deadline(s, zone_name) < now)
 
 
 def centre_zone(db: Session, centre_id: int) -> str:

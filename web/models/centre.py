@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Index, event
 from sqlmodel import Field, SQLModel
 
 from web.models.types import Timestamp
+from web.names import normalise_name
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
 class Centre(SQLModel, table=True):
+    # The platform administrator's list of centres (~10,000), a page at a time in the order of
+    # their searched names (alphabetical, accents ignored, the same on both databases).
+    __table_args__ = (Index("ix_centre_search_name_id", "search_name", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # The name as searched: case, accents and separators ignored (web.names), the same on SQLite
+    # and PostgreSQL, which share no accent-insensitive comparison. Kept by the events below.
+    search_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     # IANA name of the zone its sessions' dates and start times are typed in; one of
     # web.centre.time_zones.ZONES.
     time_zone: str = Field(default=DEFAULT_TIME_ZONE, max_length=64,
                            sa_column_kwargs={"server_default": DEFAULT_TIME_ZONE})
     created_at: dt.datetime = Field(sa_type=Timestamp)
+
+
+@event.listens_for(Centre, "before_insert")
+@event.listens_for(Centre, "before_update")
+def _keep_search_name(_mapper: object, _connection: object, centre: Centre) -> None:
+    centre.search_name = normalise_name(centre.name)[:200]
 
 
 class ExamSessionBase(SQLModel):
@@ -34,9 +49,12 @@ class ExamSession(ExamSessionBase, table=True):
     """A certification session; its id is the public session number."""
 
     __tablename__ = "exam_session"
+    # A centre's sessions, most recent first (its list, a page at a time); it starts with
+    # centre_id, so it also serves every lookup by centre.
+    __table_args__ = (Index("ix_exam_session_centre_date", "centre_id", "date", "start_time"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    centre_id: int = Field(foreign_key="centre.id", index=True)
+    centre_id: int = Field(foreign_key="centre.id")
     access_code: str = Field(max_length=6, index=True)
     # Kept readable on purpose: the centre prints it for the proctor. Guessing is prevented by
     # rate limiting, and it only opens the proctor space of this one session.
