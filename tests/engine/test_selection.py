@@ -139,12 +139,17 @@ def test_unknown_item_in_history_counts_for_length(bank, config):
 
 
 def test_reference_configs_load_and_cover_the_reference_bank(bank):
-    config = load_config(REFERENCE_CONFIG)  # reference-2026.4: prices alone
+    config = load_config(REFERENCE_CONFIG)  # reference-2026.5: prices alone
+    assert config.version == "reference-2026.5"
     assert config.exposure_method == "eligibility" and not config.exposure
     for prices in (config.exposure_price, config.exposure_price_accessible):
         assert prices and set(prices) <= set(bank.ids) and min(prices.values()) > 0
     assert set(config.exposure_price_accessible) <= {i for i, ok in zip(
         bank.ids, bank.accessible, strict=True) if ok}
+    # The versions shipped before stay readable: past results were computed with them.
+    previous = load_config(REFERENCE_CONFIG.with_name("reference-2026.4.json"))
+    assert previous.version == "reference-2026.4" and previous.exposure_price
+    assert set(previous.exposure_price) <= set(bank.ids) and not previous.exposure
     earlier = load_config(REFERENCE_CONFIG.with_name("reference-2026.3.json"))
     assert earlier.version == "reference-2026.3" and earlier.exposure_accessible
     assert set(earlier.exposure) <= set(bank.ids)
