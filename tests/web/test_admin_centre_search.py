@@ -143,6 +143,16 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(directory: Directory)
     assert '<a href="/admin/centres?q=zola">Aller à la dernière page</a>' in searched.text
 
 
+def test_switching_language_stays_on_the_same_page_of_the_search(directory: Directory) -> None:
+    page = directory.open("/admin/centres?q=college&page=2")
+    back_to = re.search(r'<input type="hidden" name="next" value="([^"]+)">', text(page)).group(1)
+    assert back_to == "/admin/centres?q=college&page=2"
+    switched = directory.client.post("/langue", data={"lang": "en", "next": back_to})
+    assert switched.history[0].status_code == 303
+    assert str(switched.url).endswith("/admin/centres?q=college&page=2")
+    assert "121 centres found for “college” (page 2 of 3" in text(switched)
+
+
 def test_the_list_reads_in_english(directory: Directory) -> None:
     directory.client.post("/langue", data={"lang": "en", "next": "/admin/centres"})
     page = text(directory.open("/admin/centres?q=college&page=2"))
