@@ -62,6 +62,8 @@ def test_the_deadline_appears_when_the_session_begins_and_lateness_is_flagged(
     assert "À finaliser avant le 25/11/2026 11:00" in listing
     assert "À faire avant le 25/11/2026 11:00 (48 heures après la fin de la session)." in page
     assert OVERDUE_NOTICE not in listing
+    form = text(client.get(f"/centre/sessions/{session_id}/finalisation"))
+    assert "Finalisez avant le 25/11/2026 11:00 (48 heures après la fin de la session)." in form
 
     clock.advance(days=2, hours=1, minutes=58)  # Wednesday 10:59 in Paris: still in time
     listing, page = _pages(client, session_id)
@@ -73,6 +75,9 @@ def test_the_deadline_appears_when_the_session_begins_and_lateness_is_flagged(
     assert "Finalisation en retard (délai : 25/11/2026 11:00)" in listing
     assert "En retard : la session devait être finalisée avant le 25/11/2026 11:00." in page
     assert "Finaliser la session" in page  # late, but still possible
+    form = text(client.get(f"/centre/sessions/{session_id}/finalisation"))
+    assert ("Le délai de finalisation est dépassé : la session devait être finalisée avant le "
+            "25/11/2026 11:00. Finalisez-la dès que possible.") in form
 
     clock.advance(minutes=4)  # 11:05
     _finalise(client, session_id)

@@ -34,8 +34,10 @@ def _page(ctx: Ctx, user: StaffUser, session: ExamSession, *, form=None,  # noqa
     names = {c.id: f"{c.last_name} {c.first_name}" for c in candidates}
     incidents = ctx.db.exec(select(IncidentReport).where(IncidentReport.session_id == session.id)
                             .order_by(col(IncidentReport.id))).all()
+    zone = sessions.centre_zone(ctx.db, session.centre_id)
     return ctx.render("centre/finalisation.html", {
         "user": user, "session": session, "people": people, "candidates": candidates,
+        "zone": zone, "due": sessions.finalisation_due(session, zone, ctx.now),
         "names": names, "incidents": incidents, "form": form or finalisation.FinalisationForm(),
         "incident": incident or finalisation.IncidentForm(values={}, errors={}),
         "categories": finalisation.category_labels(), "reasons": finalisation.reason_labels(),
