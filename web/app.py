@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # a dozen or twenty others. Paths are unique, so the order changes nothing else.
     routes.sort(key=lambda route: not getattr(getattr(route, "endpoint", None), "on_loop", False))
     middleware = [
-        Middleware(SecurityMiddleware),
+        Middleware(SecurityMiddleware, hsts=settings.secure_cookies),
         Middleware(SessionCookieMiddleware, secret_key=settings.secret_key,
                    session_cookie="passation", max_age=settings.session_max_age_seconds,
                    same_site="lax", https_only=settings.secure_cookies),

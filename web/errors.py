@@ -12,6 +12,7 @@ from web import i18n
 from web.handler import current_language
 from web.htmx import is_htmx, vary_on_htmx
 from web.i18n import N_
+from web.security import headers_for
 
 log = logging.getLogger("passation")
 
@@ -62,7 +63,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _render(request, 500, DEFAULT_MESSAGES[500])
+    response = _render(request, 500, DEFAULT_MESSAGES[500])
+    # Starlette sends this page from its outermost layer, outside SecurityMiddleware: the
+    # security headers are added here.
+    hsts = request.app.state.settings.secure_cookies
+    for name, value in headers_for(request.url.path, hsts=hsts):
+        response.headers.setdefault(name.decode(), value.decode())
+    return response
 
 
 def _starlette_defaults() -> set[str]:

@@ -37,6 +37,14 @@ def hit(db: Session, key: str, *, limit: int, window: dt.timedelta, now: dt.date
     return count <= limit
 
 
+def reached(db: Session, key: str, *, limit: int, window: dt.timedelta,
+            now: dt.datetime) -> bool:
+    """Whether `key` already used up its `limit` in the current window (nothing counted): for
+    limits on failures only, checked before the attempt is judged."""
+    row = db.get(RateLimitHit, key)
+    return row is not None and row.window_start >= now - window and row.count >= limit
+
+
 def reset(db: Session, key: str) -> None:
     """Forget the attempts under `key` (after a success, for per-person keys)."""
     row = db.get(RateLimitHit, key)

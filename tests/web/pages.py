@@ -19,3 +19,14 @@ def granted_shown(live_list: str, candidate_id: int) -> str:
     shown = re.search(r'name="granted" value="(\d+)"', row)
     assert shown is not None, "no time form on the candidate's row"
     return shown[1]
+
+
+def assert_security_headers(response, *, cached: bool = False) -> None:  # noqa: ANN001
+    where = f"{response.request.method} {response.request.url.path} → {response.status_code}"
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, where
+    assert response.headers.get("x-frame-options") == "DENY", where
+    assert response.headers.get("x-content-type-options") == "nosniff", where
+    assert response.headers.get("referrer-policy") == "same-origin", where
+    if not cached:
+        assert response.headers.get("cache-control") == "no-store", where

@@ -18,7 +18,7 @@ from tests.web.centre_support import (
     make_staff,
     use_test_bank,
 )
-from tests.web.pages import text
+from tests.web.pages import assert_security_headers, text
 from web.centre import results
 from web.db import session_scope
 from web.models import (
@@ -236,6 +236,7 @@ def test_results_page_and_csv_export(story: Story) -> None:
     export = story.client.get(f"{story.base}/resultats.csv")
     assert export.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in export.headers["content-disposition"]
+    assert_security_headers(export)  # personal data: never cached, never sniffed as HTML
     assert export.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from web.candidate import limits
 from web.candidate.access import (
+    COURSE_KEY,
     client_key,
     cookie_matches,
     course_of,
@@ -96,8 +97,22 @@ def identity_submit(ctx: Ctx) -> Response:
         return _identity_page(ctx, message=message, status=422)
     if exam.finalised_at is not None:
         return _identity_page(ctx, message=_session_closed(), status=409)
+    _forget_another_candidates_course(ctx, candidate)
     set_join(ctx, candidate, code_ok=False, nonce=new_token())
     return ctx.redirect("/candidat/code")
+
+
+def _forget_another_candidates_course(ctx: Ctx, candidate: Candidate) -> None:
+    """A shared computer: the previous candidate's course cookie must not let the next one (who
+    proved only their own identity) open that test. The candidate's own course stays: a closed
+    tab resumes in the same browser without the proctor."""
+    value = ctx.session.get(COURSE_KEY)
+    if value is None:
+        return
+    course = (ctx.db.get(Course, value["id"])
+              if isinstance(value, dict) and isinstance(value.get("id"), int) else None)
+    if course is None or course.candidate_id != candidate.id:
+        ctx.session.pop(COURSE_KEY, None)
 
 
 # --- access code ---------------------------------------------------------------------------
@@ -121,15 +136,15 @@ def code_submit(ctx: Ctx) -> Response:
         return ctx.redirect("/candidat")
     exam = ctx.db.get(ExamSession, candidate.session_id)
     assert exam is not None
-    client = client_key(ctx)
-    if limits.blocked(ctx.db, "code", exam.id, client, ctx.now):
+    who = limits.candidate_key(candidate)  # not the address: see web.candidate.limits
+    if limits.blocked(ctx.db, "code", exam.id, who, ctx.now):
         return _code_page(ctx, error=_too_many(), status=429)
     code = "".join(ctx.field("code").split()).upper()
     if not code:
         return _code_page(ctx, error=_("Saisissez le code d'accès donné par le surveillant."),
                           status=422)
     if not secrets.compare_digest(code.encode(), exam.access_code.upper().encode()):
-        limits.count_failure(ctx.db, "code", exam.id, client, ctx.now)
+        limits.count_failure(ctx.db, "code", exam.id, who, ctx.now)
         wrong = _("Ce code d'accès n'est pas le bon. Vérifiez-le auprès du surveillant.")
         return _code_page(ctx, error=wrong, status=422)
     if exam.finalised_at is not None:

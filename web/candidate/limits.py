@@ -2,8 +2,16 @@
 
 Only failed attempts count, so a room of candidates typing correctly never trips a limit, and a
 limit is checked before the attempt is judged, so nothing can be learned once it is reached.
-Keys are per session (a code or identity being guessed from many addresses) and per client
-address (one machine trying many sessions).
+Keys for the identity are per session (an identity being guessed from many addresses) and per
+client address (one machine trying many sessions): a trade-off, high enough for a school's honest
+typing mistakes behind one NAT address (only failures count), low enough that one machine cannot
+try many sessions' identities.
+The access code is typed once an enrolled candidate's identity is proven, so its only key is that
+candidate: not the address, since a whole school comes through one and ten mistyped codes there
+(or a pupil typing wrong codes on purpose) must not stop every other candidate from entering
+theirs; and not the session, since a few pupils could then lock the whole room out. Guessing is
+bounded without it: ten tries per enrolled candidate per window, against 17⁴·7² ≈ 4 million
+codes, and the code only opens the start of a test the proctor has already authorised.
 """
 
 from __future__ import annotations
@@ -14,13 +22,12 @@ from sqlalchemy import bindparam, or_, select
 from sqlmodel import Session
 
 from web import ratelimit
-from web.models import RateLimitHit
+from web.models import Candidate, RateLimitHit
 
 WINDOW = dt.timedelta(minutes=15)
 IDENTITY_PER_CLIENT = 20
 IDENTITY_PER_SESSION = 60
-CODE_PER_CLIENT = 10
-CODE_PER_SESSION = 30
+CODE_PER_CANDIDATE = 10
 
 
 _hit = RateLimitHit.__table__  # type: ignore[attr-defined]
@@ -31,24 +38,30 @@ _HITS = select(_hit.c.key, _hit.c.window_start, _hit.c.count).where(
     or_(_hit.c.key == bindparam("first"), _hit.c.key == bindparam("second")))
 
 
-def keys(kind: str, session_id: int | None, client: str) -> list[tuple[str, int]]:
-    per_client = IDENTITY_PER_CLIENT if kind == "identity" else CODE_PER_CLIENT
-    per_session = IDENTITY_PER_SESSION if kind == "identity" else CODE_PER_SESSION
-    result = [(f"candidate-{kind}:client:{client}", per_client)]
+def candidate_key(candidate: Candidate) -> str:
+    """What stands for "who" in the access code's keys: the candidate whose identity was found."""
+    return f"candidate:{candidate.id}"
+
+
+def keys(kind: str, session_id: int | None, who: str) -> list[tuple[str, int]]:
+    """`who`: the client address for the identity, candidate_key(…) for the access code."""
+    if kind != "identity":
+        return [(f"candidate-{kind}:{who}", CODE_PER_CANDIDATE)]
+    result = [(f"candidate-identity:client:{who}", IDENTITY_PER_CLIENT)]
     if session_id is not None:
-        result.append((f"candidate-{kind}:session:{session_id}", per_session))
+        result.append((f"candidate-identity:session:{session_id}", IDENTITY_PER_SESSION))
     return result
 
 
-def blocked(db: Session, kind: str, session_id: int | None, client: str,
+def blocked(db: Session, kind: str, session_id: int | None, who: str,
             now: dt.datetime) -> bool:
-    limits = dict(keys(kind, session_id, client))
+    limits = dict(keys(kind, session_id, who))
     first, *rest = limits
     rows = db.execute(_HITS, {"first": first, "second": rest[0] if rest else first}).all()
     return any(start >= now - WINDOW and count >= limits[key] for key, start, count in rows)
 
 
-def count_failure(db: Session, kind: str, session_id: int | None, client: str,
+def count_failure(db: Session, kind: str, session_id: int | None, who: str,
                   now: dt.datetime) -> None:
-    for key, limit in keys(kind, session_id, client):
+    for key, limit in keys(kind, session_id, who):
         ratelimit.hit(db, key, limit=limit, window=WINDOW, now=now)

@@ -7,11 +7,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
+from web import ratelimit
 from web.centre import auth, invitations, passwords
 from web.centre.forms import raw
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
 from web.public import safe_next
+
+INVITATION_FAILURES_PER_IP = 20
 
 
 @endpoint
@@ -42,18 +45,25 @@ def login(ctx: Ctx) -> Response:
 
 @endpoint
 def logout(ctx: Ctx) -> Response:
-    auth.clear(ctx)
+    # The cookie is a signed blob: clearing it in this browser does not stop a copy of it
+    # (stolen, or left in another profile) from working until it expires. Bumping the version
+    # does, at the price of signing out the account's other browsers too.
+    _end_every_session(ctx)
     return ctx.redirect("/centre/connexion?deconnecte=1")
 
 
-@endpoint
-def logout_everywhere(ctx: Ctx) -> Response:
+def _end_every_session(ctx: Ctx) -> None:
     user = auth.current_staff(ctx)
     if user is not None:
         user.session_version += 1
         ctx.db.add(user)
         ctx.db.commit()
     auth.clear(ctx)
+
+
+@endpoint
+def logout_everywhere(ctx: Ctx) -> Response:
+    _end_every_session(ctx)
     return ctx.redirect("/centre/connexion?deconnecte=1")
 
 
@@ -91,8 +101,17 @@ def change_password(ctx: Ctx) -> Response:
 @endpoint
 def accept_invitation(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
+    # Failed look-ups only, per address: a token cannot be guessed (256 bits), but nobody gets
+    # to try millions; a valid link keeps working from a school's shared address.
+    failures = f"invitation:ip:{auth.client_ip(ctx)}"
+    if ratelimit.reached(ctx.db, failures, limit=INVITATION_FAILURES_PER_IP,
+                         window=auth.LOGIN_WINDOW, now=ctx.now):
+        raise HTTPException(429, _("Trop de liens d'invitation non valides depuis cette "
+                                   "adresse. Réessayez dans 15 minutes."))
     invitation = invitations.find(ctx.db, token, ctx.now)
     if invitation is None:
+        ratelimit.hit(ctx.db, failures, limit=INVITATION_FAILURES_PER_IP,
+                      window=auth.LOGIN_WINDOW, now=ctx.now)
         raise HTTPException(404, _("Ce lien d'invitation n'est pas valide ou a expiré. "
                                    "Demandez une nouvelle invitation."))
     context = {"invitation": invitation, "token": token, "errors": {}}

@@ -1,8 +1,9 @@
 """Who is signed in: the staff session kept in the signed cookie.
 
 The cookie holds the staff id, the account's `session_version` at sign-in, the sign-in time and
-the last activity time. Every request re-reads the account: a password change or "sign out
-everywhere" bumps the version and every older cookie stops working at once; a deactivated
+the last activity time. Every request re-reads the account: a password change, signing out or
+"sign out everywhere" bumps the version and every older cookie stops working at once (a copy of
+a signed-out cookie included); a deactivated
 account is out at its next click.
 """
 

@@ -72,7 +72,7 @@ def live(ctx: Ctx) -> Response:
     settings = ctx.state.settings
     listing = live_list(ctx.conn, session_id, ctx.now, length=ctx.state.content.config.length,
                         authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
-    if not signed_in_to(ctx.session, session_id, listing.password):
+    if not signed_in_to(ctx, session_id, listing.password):
         raise forbidden()
     env = ctx.state.templates.env
     stamp = _renderer.stamp(env)
