@@ -234,30 +234,33 @@ def calibrate(bank: ItemBank, config: EngineConfig, *, examinees: int = 2000,
               price_cap: float | None = 0.18, price_steps: int = 0, price_step: float = 0.3,
               keep_prices: bool = False, early_cap: float | None = None, stage_steps: int = 0,
               early_split: bool = False, version: str | None = None,
-              log=print) -> EngineConfig:
+              price_cap_accessible: float | None = None, log=print) -> EngineConfig:
     """Prices then eligibility, for each population. ``keep_prices``: start the engine-side
     fits from the configuration's prices instead of the idealised ones; ``early_cap`` and
-    ``stage_steps``: then fit first-round prices (``fit_stage_prices_on_engine``)."""
+    ``stage_steps``: then fit first-round prices (``fit_stage_prices_on_engine``);
+    ``price_cap_accessible``: the adjusted candidates' aim, when not ``price_cap`` (each
+    population's prices are fitted on that population alone, so either can be re-aimed)."""
     tables: dict[str, dict[str, float]] = {}
     if price_cap is not None:  # the eligibility tables are recomputed: none during the fits
         config = config.with_changes(exposure={}, exposure_accessible={})
     for accessible_only in (False, True):
         suffix = "_accessible" if accessible_only else ""
-        if price_cap is not None:
+        cap = price_cap_accessible if accessible_only and price_cap_accessible else price_cap
+        if cap is not None:
             if not keep_prices:
                 prices = fit_prices(bank, config, accessible_only=accessible_only,
-                                    cap=price_cap, seed=seed)
+                                    cap=cap, seed=seed)
                 config = config.with_changes(**{"exposure_price" + suffix: prices})
                 log(f"  prices{suffix or ' (all)'}: {len(prices)} items priced")
             if price_steps:
                 prices = fit_prices_on_engine(
-                    bank, config, accessible_only=accessible_only, cap=price_cap,
+                    bank, config, accessible_only=accessible_only, cap=cap,
                     examinees=examinees, iterations=price_steps, step=price_step, seed=seed,
                     log=log)
                 config = config.with_changes(**{"exposure_price" + suffix: prices})
             if early_cap is not None and stage_steps:
                 late, early = fit_stage_prices_on_engine(
-                    bank, config, accessible_only=accessible_only, cap=price_cap,
+                    bank, config, accessible_only=accessible_only, cap=cap,
                     early_cap=early_cap, examinees=examinees, iterations=stage_steps,
                     step=price_step, seed=seed, split=early_split, log=log)
                 config = config.with_changes(**{"exposure_price" + suffix: late,
@@ -284,6 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--price-cap", type=float, default=0.18,
                    help="exposure the prices aim at (idealised assignment)")
+    p.add_argument("--price-cap-accessible", type=float,
+                   help="the adjusted candidates' aim (default: --price-cap)")
     p.add_argument("--no-prices", action="store_true", help="eligibility alone")
     p.add_argument("--price-steps", type=int, default=0,
                    help="then refine the prices by this many simulations of the engine")
@@ -330,6 +335,7 @@ def main(argv: list[str] | None = None) -> None:
                        price_steps=args.price_steps, price_step=args.price_step,
                        keep_prices=args.keep_prices, early_cap=args.early_cap,
                        stage_steps=args.stage_steps, early_split=args.early_split,
+                       price_cap_accessible=args.price_cap_accessible,
                        log=lambda m: print(m, file=sys.stderr))
     Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
     check = [simulate(bank, np.random.default_rng((args.seed, 99)).normal(0, 1, 1000), result,

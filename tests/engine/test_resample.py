@@ -1,5 +1,7 @@
 """engine.resample: the benchmark over fresh populations, pooled."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -28,8 +30,28 @@ def test_pooled_figures_are_those_of_each_fresh_population(bank):
     pooled = np.bincount(np.concatenate([i for r in runs for i in r.items]), minlength=len(bank))
     assert row["pooled_max_exposure"] == pytest.approx(pooled.max() / 60)
     assert row["pooled_max_exposure"] <= row["max_exposure_max"]
+    assert row["binomial_risk"] == pytest.approx(resample_cli.binomial_risk(
+        pooled / 60, 30, config.exposure_target))
     # Fresh populations: none of them is the benchmark's reference sample.
     assert not np.allclose(reference_thetas(30, seed=5), reference_thetas(30))
+
+
+def _over(n: int, p: float, top: int) -> float:
+    """P(B(n, p) > top), term by term."""
+    return 1 - sum(math.comb(n, k) * p ** k * (1 - p) ** (n - k) for k in range(top + 1))
+
+
+def test_the_binomial_risk_is_the_chance_that_some_item_goes_over():
+    # One item: P(count > 2) among 10 at p = 0.2, ceiling 0.2.
+    assert resample_cli.binomial_risk(np.array([0.2]), 10, 0.2) == pytest.approx(_over(10, 0.2, 2))
+    # Independent items: 1 − the product of each staying under; an unused item changes nothing.
+    both = 1 - (1 - _over(1000, 0.17, 200)) * (1 - _over(1000, 0.185, 200))
+    assert resample_cli.binomial_risk(np.array([0.17, 0.185, 0.0]), 1000, 0.2) == \
+        pytest.approx(both, rel=1e-9)
+    # Far over or far under: certain, or nil, without underflow at 1,000 candidates.
+    assert resample_cli.binomial_risk(np.array([0.6]), 1000, 0.2) == pytest.approx(1.0)
+    assert resample_cli.binomial_risk(np.full(1000, 0.05), 1000, 0.2) < 1e-30
+    assert resample_cli.binomial_risk(np.array([0.9]), 5, 1.0) == 0.0
 
 
 def test_the_cli_prints_one_row_per_population_with_its_own_target(capsys):

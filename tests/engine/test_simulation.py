@@ -81,6 +81,19 @@ def test_exposure_cli_fits_for_the_selection_settings_it_is_given(tmp_path, smal
     assert config.exposure_price and not config.exposure
 
 
+def test_the_adjusted_candidates_can_be_aimed_apart(small):
+    # Each population's prices are fitted on that population alone: aiming the adjusted
+    # candidates lower (engine.exposure --price-cap-accessible) leaves the standard prices as
+    # they were and raises theirs.
+    from engine.config import DEFAULT_CONFIG
+    fit = dict(examinees=60, iterations=0, price_cap=0.2, price_steps=2, log=lambda _: None)
+    same = exposure_cli.calibrate(small, DEFAULT_CONFIG, **fit)
+    apart = exposure_cli.calibrate(small, DEFAULT_CONFIG, price_cap_accessible=0.1, **fit)
+    assert apart.exposure_price == same.exposure_price
+    assert sum(apart.exposure_price_accessible.values()) > \
+        sum(same.exposure_price_accessible.values())
+
+
 def test_prices_refined_on_the_engine_lower_the_exposure_they_aim_at(bank):
     from engine.config import DEFAULT_CONFIG
     config = DEFAULT_CONFIG.with_changes(exposure_noise=0.01)
