@@ -86,14 +86,24 @@ def test_a_mistyped_accent_or_superscript_is_a_wrong_sign_in_not_an_error(
     assert proctor.sign_in().url.path == f"/surveillant/session/{session_id}"
 
 
-def test_proctor_password_is_rate_limited(client, session_data) -> None:  # noqa: ANN001
+def test_proctor_password_is_rate_limited(client, app, session_data) -> None:  # noqa: ANN001
     session_id, _ = session_data
     proctor = Proctor(client, session_id)
-    statuses = [proctor.sign_in(password=f"BAD{i:03d}").status_code for i in range(12)]
-    assert statuses[:10] == [422] * 10
-    assert statuses[10:] == [429, 429]
-    # Even the right password is refused until the window passes.
+    statuses = [proctor.sign_in(password=f"BAD{i:03d}").status_code for i in range(32)]
+    assert statuses[:30] == [422] * 30
+    assert statuses[30:] == [429, 429]
+    # Even the right password is refused from that address until the window passes...
     assert proctor.sign_in().status_code == 429
+    # ...but one address cannot lock the session out: the proctor on another one signs in.
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.8", 5000)) as phone:
+        assert Proctor(phone, session_id).sign_in().url.path == f"/surveillant/session/{session_id}"
+    # Guessing from many addresses meets the session's own limit: 100 failures in all.
+    for n in range(2, 5):
+        with TestClient(app, base_url="http://127.0.0.1", client=(f"10.0.1.{n}", 5000)) as other:
+            for i in range(25 if n < 4 else 20):  # 30 + 25 + 25 + 20
+                assert Proctor(other, session_id).sign_in(password=f"X{i:05d}").status_code == 422
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.2.1", 5000)) as last:
+        assert Proctor(last, session_id).sign_in().status_code == 429
 
 
 def test_proctor_cannot_open_another_session(client, db_engine, clock, session_data) -> None:  # noqa: ANN001

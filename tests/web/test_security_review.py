@@ -316,7 +316,7 @@ def test_every_rate_limit_answers_a_clear_french_page(
 
     session_id, _ = add_session(db_engine, make_staff(db_engine, clock.now(), "chef@ecole.fr",
                                                       centre="C")[0], clock.now())
-    for _ in range(proctor_auth.ATTEMPTS_PER_SESSION + 1):
+    for _ in range(proctor_auth.ATTEMPTS_PER_CLIENT + 1):
         proctor = client.post("/surveillant", data={"session": str(session_id),
                                                     "password": "MAUVAIS"})
     assert proctor.status_code == 429 and "Trop de tentatives" in text(proctor)

@@ -19,9 +19,12 @@ from web.i18n import N_
 from web.inputs import whole_number
 from web.models import ExamSession
 
-# Per session number: the proctor password is 6 characters; 10 tries per quarter of an hour
-# makes guessing it hopeless while letting a proctor mistype a few times.
-ATTEMPTS_PER_SESSION = 10
+# Failures per quarter of an hour. Per address: one machine (a school's NAT address included)
+# gets 30. Per session number, from every address together: 100, against 24⁶ ≈ 191 million
+# passwords (about 55 years to try them all at that pace). The session's limit is above the
+# address's so that one person, who knows the session number as every candidate does, cannot
+# lock the session's proctors out from one address: it takes several.
+ATTEMPTS_PER_SESSION = 100
 ATTEMPTS_PER_CLIENT = 30
 WINDOW = dt.timedelta(minutes=15)
 
