@@ -194,12 +194,19 @@ def test_a_staff_cookie_replayed_after_sign_out_no_longer_works(
 
 # --- 3. invitations -----------------------------------------------------------------------------
 
-def test_an_invitation_link_works_once_and_only_its_hash_is_stored(
-        client: TestClient, db_engine: Engine, clock: FrozenClock) -> None:
+def _invited(db_engine: Engine, clock: FrozenClock) -> str:
+    """A centre's invitation to nouveau@ecole.fr: the token its link carries."""
     centre_id, _ = make_staff(db_engine, clock.now(), "root@passation.fr", centre="C")
     with session_scope(db_engine) as db:
         token = invitations.invite(db, centre_id, "nouveau@ecole.fr", clock.now())
         db.commit()
+    return token
+
+
+def test_an_invitation_link_works_once_and_only_its_hash_is_stored(
+        client: TestClient, db_engine: Engine, clock: FrozenClock) -> None:
+    token = _invited(db_engine, clock)
+    with session_scope(db_engine) as db:
         stored = db.exec(select(StaffInvitation)).one()
         assert token not in (stored.token_hash, stored.email)
         assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -218,10 +225,7 @@ def test_an_invitation_link_works_once_and_only_its_hash_is_stored(
 
 def test_guessing_invitation_links_is_rate_limited_but_a_real_link_still_works(
         client: TestClient, db_engine: Engine, clock: FrozenClock) -> None:
-    centre_id, _ = make_staff(db_engine, clock.now(), "root@passation.fr", centre="C")
-    with session_scope(db_engine) as db:
-        token = invitations.invite(db, centre_id, "nouveau@ecole.fr", clock.now())
-        db.commit()
+    token = _invited(db_engine, clock)
     for i in range(account_routes.INVITATION_FAILURES_PER_IP):
         assert client.get(f"/centre/invitation/devine{i}").status_code == 404
     blocked = client.get(f"/centre/invitation/{token}")
