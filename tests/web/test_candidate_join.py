@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from tests.web.flows import CandidateFlow, Exam, enrolled
 from tests.web.pages import text
+from web.candidate import limits
 from web.clock import FrozenClock
 from web.db import session_scope
 from web.models import ExamSession
@@ -159,11 +160,19 @@ def test_a_finalised_session_cannot_be_joined(client: TestClient, app, db_engine
 def test_identity_attempts_are_rate_limited(client: TestClient, app, db_engine: Engine,
                                             clock: FrozenClock) -> None:
     exam, lea, flow = enrolled(client, app, db_engine, clock)
-    for _ in range(20):
+    for _ in range(limits.IDENTITY_PER_CLIENT):
         assert flow.join(first="Personne").status_code == 422
     blocked = flow.join()  # even the right details, once the limit is reached
     assert blocked.status_code == 429
     assert "Trop de tentatives" in text(blocked)
+    # One address cannot lock the session out: from another one, Léa joins.
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.7", 5000)) as other:
+        assert CandidateFlow(other, exam, lea).join().url.path == "/candidat/code"
+    # From several, the session's own limit is reached: 100 failures in all.
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.8", 5000)) as third:
+        for _ in range(limits.IDENTITY_PER_SESSION - limits.IDENTITY_PER_CLIENT):
+            assert CandidateFlow(third, exam, lea).join(first="Personne").status_code == 422
+        assert CandidateFlow(third, exam, lea).join().status_code == 429
     clock.advance(minutes=16)
     assert flow.join().url.path == "/candidat/code"
 

@@ -2,10 +2,13 @@
 
 Only failed attempts count, so a room of candidates typing correctly never trips a limit, and a
 limit is checked before the attempt is judged, so nothing can be learned once it is reached.
-Keys for the identity are per session (an identity being guessed from many addresses) and per
-client address (one machine trying many sessions): a trade-off, high enough for a school's honest
-typing mistakes behind one NAT address (only failures count), low enough that one machine cannot
-try many sessions' identities.
+Keys for the identity are per client address (one machine trying many sessions' identities) and
+per session (one session's identities guessed from many addresses). A school's candidates all come
+through one NAT address and start their sessions at the same hour, so its honest typing mistakes
+add up there: 60 per quarter of an hour leaves room for a few hundred pupils (one in ten mistyping
+twice) while one machine still cannot try many identities. The session's limit (100) is above one
+address's, so that a pupil typing wrong identities on purpose cannot lock their session out for
+everyone: it takes several addresses.
 The access code is typed once an enrolled candidate's identity is proven, so its only key is that
 candidate: not the address, since a whole school comes through one and ten mistyped codes there
 (or a pupil typing wrong codes on purpose) must not stop every other candidate from entering
@@ -25,8 +28,8 @@ from web import ratelimit
 from web.models import Candidate, RateLimitHit
 
 WINDOW = dt.timedelta(minutes=15)
-IDENTITY_PER_CLIENT = 20
-IDENTITY_PER_SESSION = 60
+IDENTITY_PER_CLIENT = 60
+IDENTITY_PER_SESSION = 100
 CODE_PER_CANDIDATE = 10
 
 
