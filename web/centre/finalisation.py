@@ -138,7 +138,7 @@ def finalise(db: Session, session: ExamSession, people: list[Participant], form:
                         "unfinished_reason": reason, "end_screen_seen": cid in form.end_screen})
         length = content.config_for(course.config_version).length
         ended_by = results.ended_by_for(course, person.answered, reason, cid in fraud, length)
-        scored = results.score(db, course, ended_by, content, histories.get(pk(course), []))
+        scored = results.score(course, ended_by, content, histories.get(pk(course), []))
         stored.append(results.stored_values(course, ended_by, scored, now))
     # Each table's rows in one statement: added as ORM objects they went one INSERT per row on
     # SQLite (the ORM fetches each new id), and nothing here needs their ids.

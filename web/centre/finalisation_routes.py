@@ -20,13 +20,15 @@ def _scoped(ctx: Ctx) -> tuple[StaffUser, ExamSession]:
     return user, session
 
 
-def _ensure_can_finalise(ctx: Ctx, session: ExamSession) -> None:
+def _ensure_can_finalise(ctx: Ctx, session: ExamSession) -> str:
+    """The centre's time zone, once the session is known to be finalisable."""
     zone = sessions.centre_zone(ctx.db, session.centre_id)
     finalisation.ensure_can_finalise(session, zone, ctx.now)
+    return zone
 
 
-def _page(ctx: Ctx, user: StaffUser, session: ExamSession, *, form=None,  # noqa: ANN001
-          incident=None, status: int = 200) -> Response:
+def _page(ctx: Ctx, user: StaffUser, session: ExamSession, zone: str, *,  # noqa: ANN001
+          form=None, incident=None, status: int = 200) -> Response:
     content = ctx.state.content
     people = finalisation.participants(ctx.db, session, content.config.length)
     candidates = list(ctx.db.exec(select(Candidate).where(Candidate.session_id == session.id)
@@ -34,7 +36,6 @@ def _page(ctx: Ctx, user: StaffUser, session: ExamSession, *, form=None,  # noqa
     names = {c.id: f"{c.last_name} {c.first_name}" for c in candidates}
     incidents = ctx.db.exec(select(IncidentReport).where(IncidentReport.session_id == session.id)
                             .order_by(col(IncidentReport.id))).all()
-    zone = sessions.centre_zone(ctx.db, session.centre_id)
     return ctx.render("centre/finalisation.html", {
         "user": user, "session": session, "people": people, "candidates": candidates,
         "zone": zone, "due": sessions.finalisation_due(session, zone, ctx.now),
@@ -49,14 +50,14 @@ def finalisation_page(ctx: Ctx) -> Response:
     user, session = _scoped(ctx)
     if session.finalised_at is not None and ctx.request.method == "GET":
         return ctx.redirect(f"/centre/sessions/{session.id}/resultats")
-    _ensure_can_finalise(ctx, session)
+    zone = _ensure_can_finalise(ctx, session)
     if ctx.request.method == "GET":
-        return _page(ctx, user, session)
+        return _page(ctx, user, session, zone)
     content = ctx.state.content
     people = finalisation.participants(ctx.db, session, content.config.length)
     form = finalisation.read_form(ctx.form_dict(), people)
     if form.errors:
-        return _page(ctx, user, session, form=form, status=422)
+        return _page(ctx, user, session, zone, form=form, status=422)
     finalisation.finalise(ctx.db, session, people, form, user.id, ctx.now, content)
     ctx.db.commit()
     return ctx.redirect(f"/centre/sessions/{session.id}/resultats?finalisee=1")
@@ -65,11 +66,11 @@ def finalisation_page(ctx: Ctx) -> Response:
 @endpoint
 def incident_add(ctx: Ctx) -> Response:
     user, session = _scoped(ctx)
-    _ensure_can_finalise(ctx, session)
+    zone = _ensure_can_finalise(ctx, session)
     ids = set(ctx.db.exec(select(Candidate.id).where(Candidate.session_id == session.id)).all())
     form = finalisation.read_incident(flat(ctx), ids)  # type: ignore[arg-type]
     if form.errors:
-        return _page(ctx, user, session, incident=form, status=422)
+        return _page(ctx, user, session, zone, incident=form, status=422)
     ctx.db.add(IncidentReport(session_id=session.id, candidate_id=int(form.values["candidate_id"]),  # type: ignore[arg-type]
                               category=form.values["category"],
                               question_number=form.question_number,

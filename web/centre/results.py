@@ -65,11 +65,9 @@ def ended_by_for(course: Course, answered: int, reason: str | None, fraud: bool,
     return reason or "candidate"
 
 
-def score(db: Session, course: Course, ended_by: str, content: LoadedContent,
-          history: list[engine.Served] | None = None) -> engine.CourseResult:
-    """`history`: the course's, when already read (finalisation reads a session's at once)."""
-    if history is None:
-        history = course_history(db, course.id)  # type: ignore[arg-type]
+def score(course: Course, ended_by: str, content: LoadedContent,
+          history: list[engine.Served]) -> engine.CourseResult:
+    """`history`: the course's (web.course.history; finalisation reads a session's at once)."""
     return engine.score_course(history, content.engine_bank,
                                content.config_for(course.config_version),
                                ended_by=ended_by, accessible_only=course.accessibility)
@@ -91,7 +89,7 @@ def rescore(db: Session, course: Course, content: LoadedContent) -> engine.Cours
     """Recompute a stored result from the recorded parameters (a jury check, a recalibration)."""
     stored = db.exec(select(CertificationResult)
                      .where(CertificationResult.course_id == course.id)).one()
-    return score(db, course, stored.ended_by, content)
+    return score(course, stored.ended_by, content, course_history(db, pk(course)))
 
 
 def levels(result: CertificationResult) -> dict[str, int]:

@@ -92,13 +92,12 @@ def session_detail(ctx: Ctx) -> Response:
     started = enrolment.started_ids(ctx.db, session.id)  # type: ignore[arg-type]
     status = sessions.status_of(session, bool(started))
     zone = sessions.centre_zone(ctx.db, session.centre_id)
+    due = sessions.finalisation_due(session, zone, ctx.now)  # None until the session begins
     return ctx.render("centre/session.html", {
         "user": user, "session": session, "candidates": _candidates(ctx, session.id),  # type: ignore[arg-type]
         "started": started, "status": status, "labels": sessions.status_labels(),
-        "query": ctx.request.query_params, "zone": zone,
-        "due": sessions.finalisation_due(session, zone, ctx.now), "can_finalise": (
-            session.finalised_at is None and sessions.has_begun(session, zone, ctx.now))},
-        no_store=True)
+        "query": ctx.request.query_params, "zone": zone, "due": due,
+        "can_finalise": session.finalised_at is None and due is not None}, no_store=True)
 
 
 @endpoint
