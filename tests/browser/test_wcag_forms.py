@@ -22,16 +22,13 @@ from tests.browser.people import (
 )
 from tests.browser.server import LiveServer
 from tests.browser.wcag import SUFFIX, assert_titles_tell_the_pages_apart, fill_join_form
-from tests.web.centre_support import PASSWORD, make_staff
+from tests.web.centre_support import PASSWORD, add_session, make_staff
 from tests.web.factories import start_course
 from web.centre import invitations
 from web.centre.time_zones import local_time
 from web.clock import utcnow
 from web.db import session_scope
 from web.models import Candidate
-
-pytestmark = pytest.mark.browser
-
 
 pytestmark = pytest.mark.browser
 
@@ -243,6 +240,15 @@ def test_the_users_own_details_carry_their_autocomplete_purpose(
     assert autocomplete_tokens(page) == {"current_password": "current-password",
                                          "new_password": "new-password",
                                          "confirm_password": "new-password"}
+    # A session's address and a pupil's names are not the administrator's own details.
+    page.goto("/centre/sessions/nouvelle")
+    assert autocomplete_tokens(page) == {"date": "", "start_time": "", "room": "",
+                                         "address": "off", "proctor_names": "",
+                                         "description": ""}
+    session_id, _ = add_session(live_server.engine, centre_id or 0, utcnow(), candidates=0)
+    page.goto(f"/centre/sessions/{session_id}/candidats/nouveau")
+    assert {autocomplete_tokens(page)[name] for name in (
+        "last_name", "first_name", "birth_place")} == {"off"}
     with session_scope(live_server.engine) as db:
         token = invitations.invite(db, centre_id or 0, f"new-{secrets.token_hex(4)}@a.fr",
                                    utcnow())
