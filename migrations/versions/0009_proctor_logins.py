@@ -10,8 +10,8 @@ session has several proctors, and one signing out must not sign the others out.
 - `token_hash`: the SHA-256 of the random token the cookie holds (unique: the lookup of every
   proctor request).
 - `ix_proctor_login_session_id`: a session's rows, deleted with the session.
-- `ix_proctor_login_created_at`: rows older than the cookie's lifetime are refused, and deleted
-  at each sign-in by that index (web.proctor.logins.open_login).
+- `ix_proctor_login_created_at`: rows older than a sign-in's lifetime (12 h) are refused, and
+  deleted at each sign-in by that index (web.proctor.logins.open_login).
 
 Proctors signed in before this revision have no token: they sign in again.
 

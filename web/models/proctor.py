@@ -20,7 +20,7 @@ class ProctorLogin(ProctorLoginBase, table=True):
     sign-in rather than a version per session: a session has several proctors, and one
     signing out must not sign out the others.
 
-    Rows live at most the cookie's lifetime (Settings.session_max_age_seconds): older ones are
+    Rows live at most web.proctor.logins.LIFETIME (12 h): older ones are
     refused anyway and deleted at the next sign-in to any session (web.proctor.logins.open_login),
     and a session's rows go with the session (web.centre.sessions.delete_session)."""
 

@@ -71,14 +71,9 @@ def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
     return exam
 
 
-def lifetime(ctx: Ctx) -> dt.timedelta:
-    """How long a sign-in lasts: the session cookie's lifetime, kept on the server too."""
-    return dt.timedelta(seconds=ctx.state.settings.session_max_age_seconds)
-
-
 def sign_in(ctx: Ctx, exam: ExamSession) -> None:
     ctx.session.pop("proctor_flash", None)
-    ctx.session[logins.COOKIE_KEY] = logins.open_login(ctx.db, exam.id or 0, ctx.now, lifetime(ctx),
+    ctx.session[logins.COOKIE_KEY] = logins.open_login(ctx.db, exam.id or 0, ctx.now,
                                                   previous=ctx.session.get(logins.COOKIE_KEY))
     ctx.session["proctor_session_id"] = exam.id
     ctx.session["proctor_key"] = password_fingerprint(ctx.state.settings.secret_key,
@@ -99,7 +94,7 @@ def login_check(ctx: Ctx, session_id: int) -> dict[str, Any]:
     """The bound values that make the exam's statement check this cookie's sign-in
     (web.proctor.logins.still_signed_in); 403 at once for a cookie not signed in to that
     session, before any statement."""
-    check = logins.check_params(ctx.session.get(logins.COOKIE_KEY), ctx.now, lifetime(ctx))
+    check = logins.check_params(ctx.session.get(logins.COOKIE_KEY), ctx.now)
     if check is None or ctx.session.get("proctor_session_id") != session_id:
         raise forbidden()
     return check
