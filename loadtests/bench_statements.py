@@ -13,6 +13,7 @@ printed (a shared VM is noisy). Figures in loadtests/README.md, round 5.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import sys
 import time
@@ -51,9 +52,13 @@ def main(argv: list[str]) -> int:
     courses = conn.execute(
         "SELECT c.id, max(s.position) FROM certification_course c"
         " JOIN served_item s ON s.course_id = c.id GROUP BY c.id HAVING count(*) >= 5").fetchall()
-    sessions = [row[0] for row in conn.execute("SELECT id FROM exam_session")]
-    if not courses or not sessions:
-        print("no courses with five items or more: run loadtests.bench_requests first")
+    # The list is read for a proctor still signed in (web.proctor.logins): the sign-ins the
+    # run left, whatever their age (`since` far back), so the list comes back whole.
+    logins = conn.execute("SELECT session_id, token_hash FROM proctor_login"
+                          " WHERE signed_out_at IS NULL").fetchall()
+    if not courses or not logins:
+        print("no courses with five items or more, or no proctor signed in:"
+              " run loadtests.bench_requests first")
         return 1
     read, read_defaults = compiled(_COURSE_AND_VIEW)
     live, live_defaults = compiled(LIVE_LIST)
@@ -67,7 +72,9 @@ def main(argv: list[str]) -> int:
         return read, {**read_defaults, "course_id": course_id, "known": last - 1}
 
     def live_list() -> tuple[str, dict[str, Any]]:
-        return live, {**live_defaults, "session_id": random.choice(sessions)}
+        session_id, login = random.choice(logins)
+        return live, {**live_defaults, "session_id": session_id, "login": login,
+                      "since": dt.datetime(2000, 1, 1)}
 
     kinds: dict[str, Callable[[], tuple[str, Any]]] = {
         "SELECT 1 (protocol floor)": lambda: ("SELECT 1", None),

@@ -14,7 +14,7 @@ from web.centre.paging import Page
 from web.centre.time_zones import session_start_utc
 from web.i18n import gettext_ as _
 from web.inputs import has_control
-from web.models import Candidate, Centre, Course, ExamSession, pk
+from web.models import Candidate, Centre, Course, ExamSession, ProctorLogin, pk
 
 CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
 CODE_DIGITS = "2346789"
@@ -228,5 +228,8 @@ def delete_session(db: Session, session: ExamSession) -> None:
                                    "être supprimée."))
     for candidate in db.exec(select(Candidate).where(Candidate.session_id == session.id)).all():
         db.delete(candidate)
+    # Its proctors' sign-ins (web.proctor.logins) go with it: their rows point at it.
+    for login in db.exec(select(ProctorLogin).where(ProctorLogin.session_id == session.id)).all():
+        db.delete(login)
     db.flush()
     db.delete(session)

@@ -8,6 +8,7 @@ from web.models.finalisation import (
     IncidentReport,
     SessionReport,
 )
+from web.models.proctor import ProctorLogin
 from web.models.ratelimit import RateLimitHit
 from web.models.staff import StaffInvitation, StaffUser
 
@@ -30,6 +31,7 @@ __all__ = [
     "ExamSession",
     "IncidentReport",
     "LiveAlert",
+    "ProctorLogin",
     "RateLimitHit",
     "ServedItem",
     "SessionReport",

@@ -18,6 +18,7 @@ from web.handler import Ctx
 from web.i18n import N_
 from web.inputs import whole_number
 from web.models import ExamSession
+from web.proctor import logins
 
 # Failures per quarter of an hour. Per address: one machine (a school's NAT address included)
 # gets 30. Per session number, from every address together: 100, against 24⁶ ≈ 191 million
@@ -29,9 +30,10 @@ ATTEMPTS_PER_CLIENT = 30
 WINDOW = dt.timedelta(minutes=15)
 
 _exam = ExamSession.__table__  # type: ignore[attr-defined]
-# Checked on every live-list poll: a plain-column row (read like an ExamSession by the
-# templates), not an ORM object — constant statement, cache key computed once.
-_EXAM_BY_ID = select(_exam).where(_exam.c.id == bindparam("id"))
+# Read by every action: a plain-column row (read like an ExamSession by the templates), not an
+# ORM object — constant statement, cache key computed once. No row unless the cookie's sign-in
+# is still open (web.proctor.logins): one statement for both.
+_EXAM_BY_ID = select(_exam).where(_exam.c.id == bindparam("id"), logins.still_signed_in("id"))
 
 
 @functools.lru_cache(maxsize=4096)  # checked at every poll of every proctor (an HMAC each)
@@ -71,18 +73,38 @@ def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
 
 def sign_in(ctx: Ctx, exam: ExamSession) -> None:
     ctx.session.pop("proctor_flash", None)
+    ctx.session[logins.COOKIE_KEY] = logins.open_login(ctx.db, exam.id or 0, ctx.now,
+                                                  previous=ctx.session.get(logins.COOKIE_KEY))
     ctx.session["proctor_session_id"] = exam.id
     ctx.session["proctor_key"] = password_fingerprint(ctx.state.settings.secret_key,
                                                       exam.proctor_password)
+
+
+def sign_out(ctx: Ctx) -> None:
+    logins.close_login(ctx.db, ctx.session.get(logins.COOKIE_KEY), ctx.now)
+    for key in ("proctor_session_id", "proctor_key", logins.COOKIE_KEY):
+        ctx.session.pop(key, None)
 
 
 def forbidden() -> HTTPException:
     return HTTPException(403, N_("Connectez-vous à l'espace surveillant de cette session."))
 
 
+def login_check(ctx: Ctx, session_id: int) -> dict[str, Any]:
+    """The bound values that make the exam's statement check this cookie's sign-in
+    (web.proctor.logins.still_signed_in); 403 at once for a cookie not signed in to that
+    session, before any statement."""
+    check = logins.check_params(ctx.session.get(logins.COOKIE_KEY), ctx.now)
+    if check is None or ctx.session.get("proctor_session_id") != session_id:
+        raise forbidden()
+    return check
+
+
 def signed_in_to(ctx: Ctx, session_id: int, password: str | None) -> bool:
     """Whether this browser's cookie signed in to that session, whose proctor password is
-    `password` (None: no such session). The live list reads the password with its rows."""
+    `password` (None: no such session, or the sign-in is over: the statement that read it
+    checked the sign-in, see `login_check`). The live list reads the password with its rows;
+    the password's fingerprint keeps "a regenerated password signs every proctor out"."""
     cookie = ctx.session
     key = cookie.get("proctor_key")
     return (cookie.get("proctor_session_id") == session_id and password is not None
@@ -93,10 +115,10 @@ def signed_in_to(ctx: Ctx, session_id: int, password: str | None) -> bool:
 
 def require_proctor(ctx: Ctx, session_id: int, db: Session | Connection | None = None) -> Any:
     """The session this proctor signed in to (a row read like an ExamSession), or 403 for any
-    other one. `db`: where to read (default ctx.db; the live page reads on ctx.conn)."""
-    if ctx.session.get("proctor_session_id") != session_id:
-        raise forbidden()
-    exam = (ctx.db if db is None else db).execute(_EXAM_BY_ID, {"id": session_id}).first()
+    other one or a sign-in that is over. `db`: where to read (default ctx.db; the live page
+    reads on ctx.conn)."""
+    check = login_check(ctx, session_id)
+    exam = (ctx.db if db is None else db).execute(_EXAM_BY_ID, {"id": session_id, **check}).first()
     if not signed_in_to(ctx, session_id, exam.proctor_password if exam else None):
         raise forbidden()
     return exam

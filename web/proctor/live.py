@@ -5,7 +5,8 @@ Every proctor re-reads the list every 5 s, so it is as large a load as the candi
 
 - one Core query of plain columns (the session's proctor password for the sign-in check, its
   candidates, their course, the answer count, pending alerts), no ORM objects, straight
-  through psycopg (web.db.fast_execute);
+  through psycopg (web.db.fast_execute); the same query checks that the proctor's sign-in is
+  still open (web.proctor.logins): no row at all otherwise;
 - a version of what the list shows, the time left excepted (it is sent as a number that
   web/static/js/proctor.js counts down): a poll that sends back the version it shows gets a
   204 (no body, nothing swapped) while nothing changed;
@@ -30,6 +31,7 @@ from web.db import fast_execute
 from web.i18n import N_
 from web.models import Candidate, Course, ExamSession, LiveAlert, ServedItem
 from web.models.course import COURSE_STARTED, course_deadline
+from web.proctor.logins import still_signed_in
 from web.templating import format_duration
 
 END_REASON_LABELS = {
@@ -44,9 +46,10 @@ _course = Course.__table__  # type: ignore[attr-defined]
 _alert = LiveAlert.__table__  # type: ignore[attr-defined]
 _served = ServedItem.__table__  # type: ignore[attr-defined]
 
-# Constant statement with a bound parameter: compiled once per process. From the session, so
-# that its password comes back even without candidates (one row of NULLs then). A candidate
-# with k pending alerts comes back as k rows (alerts are rare), in alert order.
+# Constant statement with bound parameters: compiled once per process. From the session, so
+# that its password comes back even without candidates (one row of NULLs then); nothing at all
+# when the proctor's sign-in is over (its bound `login` and `since`: web.proctor.logins). A
+# candidate with k pending alerts comes back as k rows (alerts are rare), in alert order.
 _QUERY = (
     select(_exam.c.proctor_password,
            _cand.c.id, _cand.c.last_name, _cand.c.first_name, _cand.c.birth_date,
@@ -61,7 +64,7 @@ _QUERY = (
                                 _alert.c.session_id == bindparam("session_id"),
                                 _alert.c.status == "pending"))
         .outerjoin(_served, _served.c.id == _alert.c.served_item_id))
-    .where(_exam.c.id == bindparam("session_id"))
+    .where(_exam.c.id == bindparam("session_id"), still_signed_in("session_id"))
     .order_by(_cand.c.last_name, _cand.c.first_name, _cand.c.id, _alert.c.id)
 )
 
@@ -127,10 +130,10 @@ def _state(authorised: bool, course_state: str | None, resume_requested: bool) -
     return "resume_requested" if resume_requested else "running"
 
 
-def _rows(db: Session | Connection, session_id: int) -> Sequence[Sequence[Any]]:
+def _rows(db: Session | Connection, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
     if isinstance(db, Connection):
-        return fast_execute(db, _QUERY, {"session_id": session_id})
-    return db.execute(_QUERY, {"session_id": session_id}).all()
+        return fast_execute(db, _QUERY, params)
+    return db.execute(_QUERY, params).all()
 
 
 class LiveList:
@@ -143,7 +146,8 @@ class LiveList:
         self.now = now
         self.length = length
         self.authorisation = authorisation
-        # The session's proctor password, for the sign-in check; None: no such session.
+        # The session's proctor password, for the sign-in check; None: no such session, or
+        # the proctor's sign-in is over.
         self.password: str | None = result[0][0] if result else None
 
     def version(self, *parts: str) -> str:
@@ -196,5 +200,7 @@ class LiveList:
 
 
 def live_list(db: Session | Connection, session_id: int, now: dt.datetime, *, length: int,
-              authorisation: dt.timedelta) -> LiveList:
-    return LiveList(_rows(db, session_id), now, length=length, authorisation=authorisation)
+              authorisation: dt.timedelta, login: dict[str, Any]) -> LiveList:
+    """`login`: the bound values that check the proctor's sign-in (web.proctor.auth.login_check)."""
+    return LiveList(_rows(db, {"session_id": session_id, **login}), now, length=length,
+                    authorisation=authorisation)

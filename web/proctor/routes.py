@@ -20,7 +20,15 @@ from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.inputs import has_control, whole_number
 from web.proctor import actions
-from web.proctor.auth import attempt_login, forbidden, require_proctor, sign_in, signed_in_to
+from web.proctor.auth import (
+    attempt_login,
+    forbidden,
+    login_check,
+    require_proctor,
+    sign_in,
+    sign_out,
+    signed_in_to,
+)
 from web.proctor.changes import ShownLists, shown_state
 from web.proctor.live import live_list
 from web.proctor.render import ListRenderer
@@ -51,8 +59,7 @@ def login(ctx: Ctx) -> Response:
 
 @endpoint
 def logout(ctx: Ctx) -> Response:
-    ctx.session.pop("proctor_session_id", None)
-    ctx.session.pop("proctor_key", None)
+    sign_out(ctx)  # on the server too: a copy of the cookie no longer works
     return ctx.redirect("/surveillant")
 
 
@@ -65,13 +72,13 @@ _shown = ShownLists()
 @endpoint(on_loop=True)  # polled every 5 s by every proctor: see web/handler.py
 def live(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
-    if ctx.session.get("proctor_session_id") != session_id:
-        raise forbidden()
+    login = login_check(ctx, session_id)
     # Read-only, polled by every proctor: one SELECT on the autocommit connection (no
-    # BEGIN/ROLLBACK round trips), which also brings the password for the sign-in check.
+    # BEGIN/ROLLBACK round trips), which also checks the sign-in and brings the password.
     settings = ctx.state.settings
     listing = live_list(ctx.conn, session_id, ctx.now, length=ctx.state.content.config.length,
-                        authorisation=dt.timedelta(minutes=settings.authorisation_minutes))
+                        authorisation=dt.timedelta(minutes=settings.authorisation_minutes),
+                        login=login)
     if not signed_in_to(ctx, session_id, listing.password):
         raise forbidden()
     env = ctx.state.templates.env
