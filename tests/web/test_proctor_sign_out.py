@@ -107,6 +107,17 @@ def test_a_copy_of_the_cookie_taken_before_sign_out_is_refused(centre: Centre) -
     assert [login.signed_out_at is None for login in centre.logins()] == [False, True]
 
 
+def test_signing_in_again_ends_the_browser_s_earlier_sign_in(centre: Centre) -> None:
+    """A proctor who signs in to another session (or the same one again) from a browser already
+    signed in: the earlier sign-in ends, so a copy of the earlier cookie does not outlive it."""
+    proctor = centre.proctor()
+    copy = centre.copy_of(proctor)
+    assert proctor.sign_in().status_code == 200  # the form again, signed in to the same session
+    assert signed_in(proctor)
+    assert not signed_in(copy)
+    assert [login.signed_out_at is None for login in centre.logins()] == [False, True]
+
+
 def test_the_session_s_other_proctors_stay_signed_in(centre: Centre) -> None:
     lea = centre.candidates[0]
     first, second = centre.proctor(), centre.proctor()
