@@ -14,7 +14,7 @@ from sqlmodel import select
 from tests.browser.centre import CentreDesk
 from tests.browser.people import OpenPage
 from tests.browser.server import LiveServer
-from tests.web.centre_support import PASSWORD, make_staff
+from tests.web.centre_support import PASSWORD, add_session, make_staff
 from tests.web.factories import start_course
 from web.centre.time_zones import local_time
 from web.clock import utcnow
@@ -146,3 +146,13 @@ def test_platform_admin_creates_a_centre_in_its_time_zone_and_invites_its_admini
     admin.press("Créer l'invitation")
     expect(admin.page.get_by_text("Invitation créée.", exact=False)).to_be_visible()
     admin.audit("platform-centre-invitation")
+
+    # A session of that centre left unfinalised for a week: listed among the overdue ones.
+    centre_id = int(re.search(r"/admin/centres/(\d+)", admin.page.url).group(1))  # type: ignore[union-attr]
+    add_session(live_server.engine, centre_id, utcnow() - dt.timedelta(days=7), candidates=2)
+    admin.page.goto("/admin/centres")
+    counted = re.compile(r"^Finalisations en retard \(\d+\)$")
+    admin.page.get_by_role("link", name=counted).click()
+    expect(admin.page.get_by_role("heading", level=1)).to_have_text(counted)
+    expect(admin.page.get_by_role("table")).to_contain_text(name)
+    admin.audit("platform-overdue-finalisations")

@@ -31,7 +31,7 @@ from tests.browser.wcag import (
     contrast,
     fill_join_form,
 )
-from tests.web.centre_support import PASSWORD, make_staff
+from tests.web.centre_support import PASSWORD, add_session, make_staff
 from tests.web.factories import start_course
 from web.centre import invitations
 from web.centre.time_zones import local_time
@@ -287,6 +287,10 @@ def test_platform_and_invitation_pages_pass_the_manual_checks(
     admin.press("Créer l'invitation")
     expect(admin.page.get_by_role("alert")).to_be_visible()
     audit.check("platform-centre", big_text=True)
+    add_session(live_server.engine, centre_id or 0, utcnow() - dt.timedelta(days=7))
+    admin.page.goto("/admin/finalisations-en-retard")
+    expect(admin.page.get_by_role("table")).to_be_visible()
+    audit.check("platform-overdue-finalisations", big_text=True)
 
     with session_scope(live_server.engine) as db:
         token = invitations.invite(db, centre_id or 0, f"new-{secrets.token_hex(4)}@a.fr",

@@ -1,4 +1,5 @@
-"""Platform administration: centres and invitations of their administrators."""
+"""Platform administration: centres, invitations of their administrators, overdue
+finalisations across centres."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.centre import auth, centre_list, invitations, time_zones
+from web.centre import auth, centre_list, invitations, overdue, time_zones
 from web.centre.forms import path_int
 from web.centre.paging import page_number
 from web.handler import Ctx, endpoint
@@ -52,8 +53,18 @@ def centres(ctx: Ctx) -> Response:
     status = 422 if errors else 404 if listing.page.missing else 200
     return ctx.render("admin/centres.html", {"user": user, "listing": listing,
                                              "errors": errors, "name": name, "time_zone": zone,
-                                             "zones": time_zones.zone_labels()},
+                                             "zones": time_zones.zone_labels(),
+                                             "overdue": overdue.count(ctx.db, ctx.now)},
                       status=status, no_store=True)
+
+
+@endpoint
+def overdue_finalisations(ctx: Ctx) -> Response:
+    """Sessions of every centre past their finalisation deadline, most overdue first."""
+    user = auth.require_platform_admin(ctx)
+    listing = overdue.read(ctx.db, ctx.now, page_number(ctx.request.query_params.get("page")))
+    return ctx.render("admin/overdue.html", {"user": user, "listing": listing},
+                      status=404 if listing.page.missing else 200, no_store=True)
 
 
 def _centre(ctx: Ctx) -> Centre:
@@ -117,6 +128,7 @@ routes = [
     Route("/admin/centres", centres, methods=["GET", "POST"], name="admin_centres"),
     Route("/admin/centres/{centre_id:int}", centre_detail, methods=["GET", "POST"],
           name="admin_centre"),
+    Route(overdue.PATH, overdue_finalisations, methods=["GET"], name="admin_overdue"),
     Route("/admin/centres/{centre_id:int}/fuseau-horaire", centre_time_zone, methods=["POST"],
           name="admin_centre_time_zone"),
 ]

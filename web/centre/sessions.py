@@ -181,16 +181,25 @@ def list_for_centre(db: Session, centre_id: int, zone_name: str, now: dt.datetim
         .order_by(col(ExamSession.date).desc(), col(ExamSession.start_time).desc(),
                   col(ExamSession.id).desc())
         .offset(page.offset).limit(page.size)).all()
-    ids = [s.id for s in sessions]
-    counts = dict(db.exec(select(Candidate.session_id, func.count())
-                          .where(col(Candidate.session_id).in_(ids))
-                          .group_by(col(Candidate.session_id))).all()) if ids else {}
-    with_course = set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
-                              .distinct()).all()) if ids else set()
+    ids = [pk(s) for s in sessions]
+    counts, with_course = candidate_counts(db, ids), started_among(db, ids)
     rows = [SessionRow(session=s, candidates=counts.get(pk(s), 0),
                        status=status_of(s, s.id in with_course),
                        due=finalisation_due(s, zone_name, now)) for s in sessions]
     return SessionList(page=page, rows=rows, overdue=_overdue(db, centre_id, zone_name, now))
+
+
+def candidate_counts(db: Session, ids: list[int]) -> dict[int, int]:
+    """Candidates enrolled in each of these sessions (absent: none), in one statement."""
+    return dict(db.exec(select(Candidate.session_id, func.count())
+                        .where(col(Candidate.session_id).in_(ids))
+                        .group_by(col(Candidate.session_id))).all()) if ids else {}
+
+
+def started_among(db: Session, ids: list[int]) -> set[int]:
+    """Those of these sessions where a test was started, in one statement."""
+    return set(db.exec(select(Course.session_id).where(col(Course.session_id).in_(ids))
+                       .distinct()).all()) if ids else set()
 
 
 def _overdue(db: Session, centre_id: int, zone_name: str, now: dt.datetime) -> int:
