@@ -184,6 +184,11 @@ def test_the_list_of_centres_links_to_it_with_the_count(country: Country) -> Non
     assert f'<a href="{URL}">Finalisations en retard (2)</a>' in text(centres)
     nav = re.search(r'<nav aria-label="Espace centre".*?</nav>', centres.text, re.S)
     assert nav and f'<a href="{URL}">Finalisations en retard</a>' in nav.group(0)
+    assert '<a href="/admin/centres" aria-current="page">Centres</a>' in nav.group(0)
+    # On the list itself, its own link is the current page's.
+    nav = re.search(r'<nav aria-label="Espace centre".*?</nav>', country.open().text, re.S)
+    assert nav and f'<a href="{URL}" aria-current="page">Finalisations en retard</a>' in nav.group(0)
+    assert '<a href="/admin/centres">Centres</a>' in nav.group(0)
 
 
 def test_the_page_is_a_table_that_reads_in_english(country: Country) -> None:
