@@ -69,6 +69,11 @@ def test_proctor_supervises_a_session(open_page: OpenPage, exam: SessionData,
     expect(proctor.page.locator("#live")).to_contain_text("Présence confirmée : Léa Martin")
     assert_accessible(proctor.page, "proctor-presence-confirmed")
 
+    # A pupil locked out ("Trop de tentatives"): the button below the list, its message in it.
+    proctor.page.get_by_role("button", name="Lever les blocages de saisie").click()
+    expect(proctor.page.locator("#live")).to_contain_text("Blocages levés")
+    assert_accessible(proctor.page, "proctor-lockouts-lifted")
+
     # Hugo started earlier and reports a problem: the polling list shows it within 5 s.
     assert live_server.engine is not None
     course_id, served_id = start_course(live_server.engine, exam.id, hugo.id, utcnow(),

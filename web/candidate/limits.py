@@ -20,6 +20,7 @@ codes, and the code only opens the start of a test the proctor has already autho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import bindparam, or_, select
 from sqlmodel import Session
@@ -54,6 +55,16 @@ def keys(kind: str, session_id: int | None, who: str) -> list[tuple[str, int]]:
     if session_id is not None:
         result.append((f"candidate-identity:session:{session_id}", IDENTITY_PER_SESSION))
     return result
+
+
+def session_keys(session_id: int, client: str, candidates: Iterable[Candidate]) -> list[str]:
+    """Every key that can stop someone joining session `session_id` from address `client`:
+    the identity's (that address's and the session's) and the access code's of `candidates`
+    (the session's). What its proctor clears: web.proctor.lockouts."""
+    found = [key for key, _limit in keys("identity", session_id, client)]
+    for candidate in candidates:
+        found += [key for key, _limit in keys("code", session_id, candidate_key(candidate))]
+    return found
 
 
 def blocked(db: Session, kind: str, session_id: int | None, who: str,

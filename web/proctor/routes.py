@@ -14,12 +14,13 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from web.candidate.access import client_key
 from web.handler import Ctx, endpoint
 from web.htmx import vary_on_htmx
 from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.inputs import has_control, whole_number
-from web.proctor import actions
+from web.proctor import actions, lockouts
 from web.proctor.auth import (
     attempt_login,
     forbidden,
@@ -189,6 +190,18 @@ def dismiss_alert(ctx: Ctx, session_id: int) -> str:
     return _("Signalement refusé : le candidat poursuit avec la même question.")
 
 
+@_action
+def lift_lockouts(ctx: Ctx, session_id: int) -> str:
+    # The address as the candidates' identity attempts were counted (web.candidate.join): the
+    # proctor shares the school's NAT address with the pupils, see web.proctor.lockouts.
+    lockouts.lift(ctx.db, session_id, client_key(ctx))
+    # The same message whether or not anything was blocked: a count of the rows deleted would
+    # include windows already over and counts below the limit, so it would not say how many
+    # candidates were stopped, and the proctor has nothing different to do either way.
+    return _("Blocages levés : les candidats peuvent saisir à nouveau leur identité et le "
+             "code d'accès.")
+
+
 @endpoint
 def end_test(ctx: Ctx) -> Response:
     session_id = int(ctx.request.path_params["session_id"])
@@ -231,6 +244,8 @@ routes = [
     Route(f"{_C}/reprise", authorise_resume, methods=["POST"]),
     Route(f"{_C}/temps", grant_time, methods=["POST"]),
     Route(f"{_C}/terminer", end_test, methods=["GET", "POST"]),
+    Route("/surveillant/session/{session_id:int}/blocages/lever", lift_lockouts,
+          methods=["POST"]),
     Route(
         "/surveillant/session/{session_id:int}/alertes/{alert_id:int}/valider",
         validate_alert,
