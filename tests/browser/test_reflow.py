@@ -109,7 +109,10 @@ def test_question_pages_with_text_at_200_percent(open_page: OpenPage, exam: Sess
     candidate.page.context.close()
     candidate.page = open_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
     start_test(candidate, "text-200", big_text=True)
-    candidate.page.add_style_tag(content=BIG_TEXT)  # the first question: a new page load
+    # The first question is a new page load: wait for it, or the sheet may be added while the
+    # new document has no head yet (seen on a loaded machine).
+    candidate.expect_question(1, after_swap=False)
+    candidate.page.add_style_tag(content=BIG_TEXT)
     answer_until_every_kind_was_seen(candidate, "text-200", live_server.engine)
 
 
