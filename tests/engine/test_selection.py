@@ -146,6 +146,14 @@ def test_reference_configs_load_and_cover_the_reference_bank(bank):
         assert prices and set(prices) <= set(bank.ids) and min(prices.values()) > 0
     assert set(config.exposure_price_accessible) <= {i for i, ok in zip(
         bank.ids, bank.accessible, strict=True) if ok}
+    # Option 1 of issue 3, not shipped: the same prices fitted on to 0.180 (engine/README.md).
+    expected = load_config(REFERENCE_CONFIG.with_name("reference-2026.5-expected.json"))
+    assert expected.version == "reference-2026.5-expected" and not expected.exposure
+    assert expected.with_changes(exposure_price=config.exposure_price,
+                                 exposure_price_accessible=config.exposure_price_accessible,
+                                 version=config.version) == config
+    for prices in (expected.exposure_price, expected.exposure_price_accessible):
+        assert prices and set(prices) <= set(bank.ids) and min(prices.values()) > 0
     # The versions shipped before stay readable: past results were computed with them.
     previous = load_config(REFERENCE_CONFIG.with_name("reference-2026.4.json"))
     assert previous.version == "reference-2026.4" and previous.exposure_price
