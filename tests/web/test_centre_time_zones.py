@@ -146,6 +146,34 @@ def test_in_tahiti_nothing_is_finalised_before_the_local_start(
         assert db.get(Course, course_id).state != "started"
 
 
+@pytest.mark.parametrize(("zone", "latest"), [
+    # 08:00 UTC on the 23rd: still Sunday the 22nd, 22:00, in Tahiti; 19:00 on the 23rd in
+    # New Caledonia, and at 15:00 UTC already Tuesday the 24th there.
+    ("Pacific/Tahiti", "2026-11-22"), ("Pacific/Noumea", "2026-11-23")])
+def test_a_birth_date_is_checked_against_the_centres_date(
+        client: TestClient, db_engine, clock, zone: str, latest: str) -> None:  # noqa: ANN001
+    """A birth date after today is refused: the centre's today, not UTC's."""
+    centre_id, _ = make_staff(db_engine, clock.now(), "chef@lycee.nc", centre="Lycée",
+                              time_zone=zone)
+    session_id, _ = add_session(db_engine, centre_id, clock.now(), candidates=0)
+    Admin(client, "chef@lycee.nc").sign_in()
+
+    def enrolled(first: str, born: dt.date) -> bool:
+        page = client.post(f"/centre/sessions/{session_id}/candidats/nouveau", data={
+            "last_name": "Martin", "first_name": first, "birth_date": born.isoformat(),
+            "birth_place": "", "extra_time_percent": "0", "external_id": ""})
+        assert page.status_code in (200, 422) and "/connexion" not in str(page.url)
+        return page.status_code == 200 and "Date de naissance hors des limites" not in text(page)
+
+    last_day = dt.date.fromisoformat(latest)
+    assert not enrolled("Léa", last_day + dt.timedelta(days=1))
+    assert enrolled("Hugo", last_day)
+    if zone == "Pacific/Noumea":
+        clock.advance(hours=7)
+        Admin(client, "chef@lycee.nc").sign_in()  # the staff session lapsed meanwhile
+        assert enrolled("Noah", last_day + dt.timedelta(days=1))
+
+
 def test_the_session_form_says_the_start_is_the_centres_local_time(
         client: TestClient, db_engine, clock) -> None:  # noqa: ANN001
     make_staff(db_engine, clock.now(), "chef@college-dzaoudzi.yt", centre="Collège de Dzaoudzi",

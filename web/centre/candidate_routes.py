@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
 from web.centre import auth, csv_import, enrolment, sessions
 from web.centre.forms import flat, path_int
+from web.centre.time_zones import local_time
 from web.handler import Ctx, endpoint
 from web.i18n import N_
 from web.i18n import gettext_ as _
@@ -21,6 +24,12 @@ def _scoped(ctx: Ctx) -> tuple[StaffUser, ExamSession]:
     user = auth.require_centre_admin(ctx)
     session = sessions.load_session(ctx.db, path_int(ctx, "session_id"), user.centre_id)  # type: ignore[arg-type]
     return user, session
+
+
+def _today(ctx: Ctx, session: ExamSession) -> dt.date:
+    """The date at the centre (a birth date after it is refused): its zone's, not UTC's, which is
+    a day behind in New Caledonia's mornings and a day ahead in Tahiti's evenings."""
+    return local_time(ctx.now, sessions.centre_zone(ctx.db, session.centre_id)).date()
 
 
 def _form_page(ctx: Ctx, session: ExamSession, values: dict[str, str], errors: dict[str, str],
@@ -41,7 +50,7 @@ def _values_of(candidate: Candidate) -> dict[str, str]:
 def _read(ctx: Ctx, session: ExamSession, except_id: int | None) -> enrolment.CandidateData:
     values = flat(ctx)
     values["accessibility"] = "oui" if values.get("accessibility") == "oui" else "non"
-    data = enrolment.validate(values, ctx.now.date())
+    data = enrolment.validate(values, _today(ctx, session))
     if not data.errors and data.key() in enrolment.existing_keys(ctx.db, session.id,  # type: ignore[arg-type]
                                                                  except_id=except_id):
         data.errors["last_name"] = _(DUPLICATE)
@@ -115,7 +124,7 @@ def candidate_import(ctx: Ctx) -> Response:
         return _import_page(ctx, session, [], _("Choisissez un fichier CSV."), status=422)
     data = upload.file.read(csv_import.MAX_BYTES + 1)
     try:
-        result = csv_import.parse(data, ctx.now.date())
+        result = csv_import.parse(data, _today(ctx, session))
     except csv_import.ImportRefused as exc:
         status = 413 if len(data) > csv_import.MAX_BYTES else 422
         return _import_page(ctx, session, [], str(exc), status=status)
