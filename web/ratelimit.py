@@ -13,8 +13,15 @@ from sqlalchemy import case, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
+from starlette.requests import Request
 
 from web.models import RateLimitHit
+
+
+def client_address(request: Request) -> str:
+    """The address a request comes from, as every per-address limit keys it (behind a proxy,
+    the server is run with the proxy's forwarded-address handling, so this is the client's)."""
+    return request.client.host if request.client else "unknown"
 
 
 def hit(db: Session, key: str, *, limit: int, window: dt.timedelta, now: dt.datetime) -> bool:

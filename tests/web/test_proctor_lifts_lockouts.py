@@ -1,6 +1,7 @@
 """The proctor lifts the entry lockouts of their session ("Lever les blocages de saisie"): the
-identity's (the session's, and the school's NAT address the proctor shares with the pupils)
-and each enrolled candidate's access-code lockout, nothing else."""
+identity's (the session's, and the school's NAT address the proctor shares with the pupils),
+each enrolled candidate's access-code lockout, and the proctors' sign-in lockout of the session
+and of that address, nothing else."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from web.candidate import limits
 from web.clock import FrozenClock
 from web.db import session_scope
 from web.models import RateLimitHit
+from web.proctor import auth
 
 # The `client` fixture, entered as a context, runs the app's shutdown after each test: it closes
 # the database connections that this module's other browsers opened.
@@ -84,6 +86,19 @@ def test_one_pupil_locks_the_school_out_and_the_proctor_lets_everyone_in(
     assert LIFTED not in proctor.live_list()
 
 
+def test_a_pupil_locks_the_schools_proctors_out_and_a_signed_in_proctor_lets_them_in(
+        app: Any, db_engine: Engine, clock: FrozenClock) -> None:
+    exam = Exam(app, db_engine, clock)
+    proctor = proctor_at(app, exam.session_id)  # signed in before: stays signed in
+    prankster = Proctor(browser(app, port=5001), exam.session_id)
+    for _ in range(auth.ATTEMPTS_PER_CLIENT):  # the session number is known to every pupil
+        assert prankster.sign_in(password="WRONG1").status_code == 422
+    colleague = Proctor(browser(app, port=5002), exam.session_id)
+    assert colleague.sign_in().status_code == 429  # the school's address is used up
+    assert LIFTED in text(lift(proctor))
+    assert colleague.sign_in().url.path == colleague.base
+
+
 def test_a_candidate_who_used_up_the_code_tries_enters_the_code_once_lifted(
         client: TestClient, app: Any, db_engine: Engine, clock: FrozenClock) -> None:
     exam, lea, flow = enrolled(client, app, db_engine, clock)
@@ -117,7 +132,9 @@ def _two_sessions_with_lockouts(app: Any, db_engine: Engine,
              "lea": f"candidate-code:candidate:{lea.id}",
              "b": f"candidate-identity:session:{other_session}",
              "elsewhere": "candidate-identity:client:198.51.100.7",
-             "zoe": f"candidate-code:candidate:{zoe.id}"}
+             "zoe": f"candidate-code:candidate:{zoe.id}",
+             "proctors-school": f"proctor-client:{SCHOOL}",
+             "proctors-b": f"proctor-session:{other_session}"}
     assert set(named.values()) <= keys_left(db_engine)
     return exam, other_session, named
 
@@ -126,13 +143,13 @@ def test_lifting_clears_only_this_session_and_the_proctors_address(
         app: Any, db_engine: Engine, clock: FrozenClock) -> None:
     exam, _other, named = _two_sessions_with_lockouts(app, db_engine, clock)
     before = keys_left(db_engine)
-    assert any(key.startswith("proctor-") for key in before)
     assert any(key.startswith("staff-login:") for key in before)
 
     assert LIFTED in text(lift(proctor_at(app, exam.session_id)))
-    # Session B's key, the other address's, session B's candidate's code key, the proctors'
-    # and the staff's sign-in keys: all still there.
-    assert keys_left(db_engine) == before - {named["a"], named["school"], named["lea"]}
+    # Session B's key, the other address's, session B's candidate's code key, session B's
+    # proctor sign-in key and the staff's sign-in keys: all still there.
+    assert keys_left(db_engine) == before - {named["a"], named["school"], named["lea"],
+                                             named["proctors-school"]}
 
 
 def test_another_sessions_proctor_a_signed_out_browser_or_another_site_clear_nothing(

@@ -21,6 +21,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import select
 from starlette.responses import Response
 
+from web import ratelimit
 from web.course.state import CourseData, CourseView, load_course_and_view
 from web.handler import Ctx
 from web.models import Candidate, Course
@@ -51,8 +52,7 @@ def handles_leave(fn: Callable[[Ctx], Response]) -> Callable[[Ctx], Response]:
 
 
 def client_key(ctx: Ctx) -> str:
-    client = ctx.request.client
-    return client.host if client else "unknown"
+    return ratelimit.client_address(ctx.request)
 
 
 # --- joining -------------------------------------------------------------------------------

@@ -101,8 +101,7 @@ def require_platform_admin(ctx: Ctx) -> StaffUser:
 
 
 def client_ip(ctx: Ctx) -> str:
-    client = ctx.request.client
-    return client.host if client else "unknown"
+    return ratelimit.client_address(ctx.request)
 
 
 def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:

@@ -45,8 +45,14 @@ def password_fingerprint(secret: str, password: str) -> str:
     return hmac.new(secret.encode(), password.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def client_key(ctx: Ctx) -> str:
-    return ctx.request.client.host if ctx.request.client else "unknown"
+def failure_keys(client: str, session_id: int | None) -> list[tuple[str, int]]:
+    """What a failed sign-in from address `client` to session number `session_id` (None: not a
+    number) counts under, with each key's limit. Also what a proctor lifts for their school
+    (web.proctor.lockouts)."""
+    keys = [(f"proctor-client:{client}", ATTEMPTS_PER_CLIENT)]
+    if session_id is not None:
+        keys.append((f"proctor-session:{session_id}", ATTEMPTS_PER_SESSION))
+    return keys
 
 
 def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
@@ -55,9 +61,7 @@ def attempt_login(ctx: Ctx, number: str, password: str) -> ExamSession | None:
     Only failures count (checked before the attempt is judged): the proctors of a big school,
     signing in from one address at the start of an exam, never trip a limit by succeeding."""
     session_id = whole_number(number)
-    keys = [(f"proctor-client:{client_key(ctx)}", ATTEMPTS_PER_CLIENT)]
-    if session_id is not None:
-        keys.append((f"proctor-session:{session_id}", ATTEMPTS_PER_SESSION))
+    keys = failure_keys(ratelimit.client_address(ctx.request), session_id)
     if any(ratelimit.reached(ctx.db, key, limit=limit, window=WINDOW, now=ctx.now)
            for key, limit in keys):
         raise HTTPException(429)

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from web.candidate.access import client_key
+from web import ratelimit
 from web.handler import Ctx, endpoint
 from web.htmx import vary_on_htmx
 from web.i18n import N_
@@ -194,7 +194,7 @@ def dismiss_alert(ctx: Ctx, session_id: int) -> str:
 def lift_lockouts(ctx: Ctx, session_id: int) -> str:
     # The address as the candidates' identity attempts were counted (web.candidate.join): the
     # proctor shares the school's NAT address with the pupils, see web.proctor.lockouts.
-    lockouts.lift(ctx.db, session_id, client_key(ctx))
+    lockouts.lift(ctx.db, session_id, ratelimit.client_address(ctx.request))
     # The same message whether or not anything was blocked: a count of the rows deleted would
     # include windows already over and counts below the limit, so it would not say how many
     # candidates were stopped, and the proctor has nothing different to do either way.
