@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import WIDEST, screenshot
 from tests.browser.people import SessionData
@@ -236,6 +236,11 @@ class PageAudit:
         line = f"{name} ({self.page.url.split('#')[0]}): {text}"
         if line not in self.problems:  # a page and its variants: each problem once
             self.problems.append(line)
+
+    def check_refused(self, name: str, *, big_text: bool = False) -> None:
+        """The page again once its form was refused: with its error summary shown."""
+        expect(self.page.get_by_role("alert")).to_be_visible()
+        self.check(name, big_text=big_text)
 
     def check(self, name: str, *, big_text: bool = False) -> None:
         """Every measure on the page as it is now; `name` is the page (shared by its variants,

@@ -21,7 +21,6 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import select
 from starlette.responses import Response
 
-from web import ratelimit
 from web.course.state import CourseData, CourseView, load_course_and_view
 from web.handler import Ctx
 from web.models import Candidate, Course
@@ -49,10 +48,6 @@ def handles_leave(fn: Callable[[Ctx], Response]) -> Callable[[Ctx], Response]:
             return leave.response
 
     return wrapper
-
-
-def client_key(ctx: Ctx) -> str:
-    return ratelimit.client_address(ctx.request)
 
 
 # --- joining -------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
+from web import ratelimit
 from web.candidate import limits
 from web.candidate.access import (
     COURSE_KEY,
-    client_key,
     cookie_matches,
     course_of,
     join_state,
@@ -84,7 +84,7 @@ def identity_submit(ctx: Ctx) -> Response:
     if errors:
         return _identity_page(ctx, errors=errors, status=422)
     assert session_id is not None and birth is not None
-    client = client_key(ctx)
+    client = ratelimit.client_address(ctx.request)
     if limits.blocked(ctx.db, "identity", session_id, client, ctx.now):
         return _identity_page(ctx, message=_too_many(), status=429)
     exam = ctx.db.get(ExamSession, session_id)

@@ -103,7 +103,7 @@ def accept_invitation(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
     # Failed look-ups only, per address: a token cannot be guessed (256 bits), but nobody gets
     # to try millions; a valid link keeps working from a school's shared address.
-    failures = f"invitation:ip:{auth.client_ip(ctx)}"
+    failures = f"invitation:ip:{ratelimit.client_address(ctx.request)}"
     if ratelimit.reached(ctx.db, failures, limit=INVITATION_FAILURES_PER_IP,
                          window=auth.LOGIN_WINDOW, now=ctx.now):
         raise HTTPException(429, _("Trop de liens d'invitation non valides depuis cette "

@@ -100,10 +100,6 @@ def require_platform_admin(ctx: Ctx) -> StaffUser:
     return user
 
 
-def client_ip(ctx: Ctx) -> str:
-    return ratelimit.client_address(ctx.request)
-
-
 def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
     """The account if the password matches; raises 429 when too many attempts were made.
 
@@ -112,7 +108,7 @@ def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
     email = email.strip().lower()
     # Hashed: whatever was typed, the key fits its column (200 characters) and holds no NUL.
     email_key = "staff-login:email:" + hashlib.sha256(email.encode()).hexdigest()
-    ip_key = f"staff-login:ip:{client_ip(ctx)}"
+    ip_key = f"staff-login:ip:{ratelimit.client_address(ctx.request)}"
     allowed_email = ratelimit.hit(ctx.db, email_key, limit=LOGIN_LIMIT_PER_EMAIL,
                                   window=LOGIN_WINDOW, now=ctx.now)
     allowed_ip = ratelimit.hit(ctx.db, ip_key, limit=LOGIN_LIMIT_PER_IP, window=LOGIN_WINDOW,
