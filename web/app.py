@@ -102,7 +102,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.loop_connection = (  # web.db.LoopConnection: PostgreSQL only
         LoopConnection(app.state.autocommit_engine)
         if app.state.autocommit_engine.dialect.name == "postgresql" else None)
-    app.state.templates = make_templates(auto_reload=settings.environment == "development")
+    app.state.templates = make_templates(auto_reload=settings.environment == "development",
+                                         source_url=settings.source_url)
     app.state.content = content
     app.state.settled_entries = SettledEntries()  # web.course.settled: per process
     app.state.course_hints = CourseHints()  # web.course.hint: per process

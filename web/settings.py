@@ -27,6 +27,9 @@ class Settings:
     authorisation_minutes: int = 15
     # A background task closes overdue tests without waiting for a request (seconds, 0 = off).
     sweep_interval_seconds: float = 30.0
+    # Where users can get the source code of the version that runs (AGPL section 13: a
+    # modified version served over a network must offer its source); linked from every page.
+    source_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -39,6 +42,11 @@ class Settings:
         ):
             raise SettingsError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+
+        if self.source_url and not self.source_url.startswith(("https://", "http://")):
+            raise SettingsError(
+                f"SOURCE_URL must be an http(s) address, not {self.source_url!r}"
             )
 
     @property
@@ -59,4 +67,6 @@ class Settings:
             kwargs["secure_cookies"] = env["SECURE_COOKIES"].lower() in {"1", "true", "yes"}
         if env.get("SWEEP_INTERVAL_SECONDS"):
             kwargs["sweep_interval_seconds"] = float(env["SWEEP_INTERVAL_SECONDS"])
+        if env.get("SOURCE_URL"):
+            kwargs["source_url"] = env["SOURCE_URL"]
         return cls(**kwargs)  # type: ignore[arg-type]

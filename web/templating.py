@@ -30,9 +30,9 @@ def format_duration(seconds: float | int) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
 
 
-def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
+def make_templates(*, auto_reload: bool = True, source_url: str = "") -> Jinja2Templates:
     """auto_reload re-reads changed template files: handy while developing, a stat() per
-    render in production."""
+    render in production. source_url: the footer's link to the running version's source."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -46,4 +46,5 @@ def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
     env.filters["duration"] = format_duration
     env.filters["local_datetime"] = format_local_datetime
     env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["SOURCE_URL"] = source_url
     return Jinja2Templates(env=env)

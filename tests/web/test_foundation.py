@@ -110,6 +110,32 @@ def test_settings_from_environment() -> None:
     assert settings.environment == "test"
 
 
+def test_every_page_links_to_the_source_of_the_running_version(settings, clock) -> None:  # noqa: ANN001
+    """AGPL section 13: people using a modified version over the network are offered its
+    source. The operator says where it is (SOURCE_URL); the link is in every page's footer."""
+    from dataclasses import replace
+
+    from web.app import create_app
+
+    assert Settings.from_env({"SOURCE_URL": "https://code.example.fr/passation"}).source_url \
+        == "https://code.example.fr/passation"
+    with pytest.raises(SettingsError, match="SOURCE_URL"):
+        Settings(source_url="javascript:alert(1)")
+    app = create_app(replace(settings, source_url="https://code.example.fr/passation"),
+                     clock=clock)
+    with TestClient(app, base_url="http://127.0.0.1") as browser:
+        for path in ("/", "/candidat", "/surveillant", "/centre/connexion", "/page-inconnue"):
+            footer = browser.get(path).text.split("<footer", 1)[1]
+            assert ('<a href="https://code.example.fr/passation">Code source de ce service '
+                    "(logiciel libre, licence AGPL 3.0 ou ultérieure)</a>") in footer, path
+        browser.post("/langue", data={"lang": "en", "next": "/"})
+        assert "Source code of this service" in browser.get("/").text
+
+
+def test_without_a_source_address_the_footer_has_no_dead_link(client: TestClient) -> None:
+    assert "Code source" not in client.get("/").text.split("<footer", 1)[1]
+
+
 def test_a_serving_process_freezes_what_start_up_built(tmp_path) -> None:  # noqa: ANN001
     """`uvicorn --factory web.app:asgi_app` (not create_app: tests build many apps)."""
     probe = ("import gc; from web.app import asgi_app; asgi_app(); "
