@@ -21,3 +21,9 @@ def whole_number(text: str, max_digits: int = 9) -> int | None:
 
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
+
+
+def without_control(text: str) -> str:
+    """`text` with its control characters made spaces: for a search, which no stored text with
+    them could match anyway (every form refuses them)."""
+    return _CONTROL.sub(" ", text)

@@ -30,10 +30,11 @@ def fast_settings(database_url: str) -> Settings:
 
 def make_staff(db_engine: Engine, now: dt.datetime, email: str, *, centre: str | None = None,
                password: str = PASSWORD, platform: bool = False,
-               time_zone: str = "Europe/Paris") -> tuple[int | None, int]:
-    """A staff account (and its centre, in `time_zone`): (centre id, user id)."""
+               time_zone: str = "Europe/Paris",
+               centre_id: int | None = None) -> tuple[int | None, int]:
+    """A staff account (and its centre, in `time_zone`, unless `centre_id` names an existing
+    one): (centre id, user id)."""
     with session_scope(db_engine) as db:
-        centre_id = None
         if centre is not None:
             row = Centre(name=centre, time_zone=time_zone, created_at=now)
             db.add(row)

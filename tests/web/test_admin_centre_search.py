@@ -115,6 +115,14 @@ def test_a_search_with_many_results_keeps_the_search_in_the_page_links(
     assert 'value="college"' in second.text  # the search box still holds it
 
 
+def test_control_characters_in_a_search_are_spaces(directory: Directory) -> None:
+    # PostgreSQL refuses NUL in a query: it was a 500 there (found by test_hostile_input.py).
+    page = directory.client.get("/admin/centres", params={"q": "Jean\x00Moulin\x1b"})
+    assert page.status_code == 200
+    assert listed(page) == ["Collège Jean Moulin"]
+    assert 'value="Jean Moulin"' in page.text
+
+
 @pytest.mark.parametrize("typed", ["lycée Hugo", "%", "_"])
 def test_a_search_without_result_says_so(directory: Directory, typed: str) -> None:
     page = directory.client.get("/admin/centres", params={"q": typed})

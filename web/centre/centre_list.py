@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from web.centre.paging import Page
-from web.inputs import whole_number
+from web.inputs import whole_number, without_control
 from web.models import Centre
 from web.names import normalise_name
 
@@ -37,7 +37,7 @@ def _matching(query: str):  # noqa: ANN202 - a SQL condition
 def read(db: Session, query: str, number: int) -> CentreList:
     """Page `number` of the centres matching `query` (all of them when empty), in alphabetical
     order with accents ignored ("École" among the E)."""
-    query = " ".join(query.split())[:MAX_QUERY]
+    query = " ".join(without_control(query).split())[:MAX_QUERY]
     where = _matching(query) if query else None
     count = select(func.count()).select_from(Centre)
     rows = select(Centre).order_by(col(Centre.search_name), col(Centre.id))
