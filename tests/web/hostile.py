@@ -46,6 +46,7 @@ class _PageReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = page
         self.links: list[str] = []
+        self.polls: list[str] = []
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._buttons: list[tuple[str, str]] = []
@@ -58,6 +59,12 @@ class _PageReader(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "a" and a.get("href", "").startswith("/"):
             self.links.append(a["href"])
+        if a.get("hx-get", "").startswith("/"):  # a poll, or a link htmx follows
+            self.links.append(a["hx-get"])
+            self.polls.append(a["hx-get"])
+        if "data-served" in a:  # what candidate.js posts when the candidate leaves the page
+            self.forms.append(Form("POST", "/candidat/test/sortie",
+                                   [("served", a["data-served"])], self.page))
         elif tag == "form":
             self._form = Form(a.get("method", "get").upper(), a.get("action") or self.page, [],
                               self.page)
@@ -105,10 +112,19 @@ class _PageReader(HTMLParser):
 
 
 def read_page(path: str, html: str) -> tuple[list[str], list[Form]]:
+    """The page's links (htmx's included) and forms (with what its scripts post)."""
     reader = _PageReader(path)
     reader.feed(html)
     reader.close()
     return reader.links, reader.forms
+
+
+def polls(html: str) -> list[str]:
+    """What the page asks for with htmx (`hx-get`): a poll, a link followed in place."""
+    reader = _PageReader("/")
+    reader.feed(html)
+    reader.close()
+    return reader.polls
 
 
 def normal(name: str) -> str:

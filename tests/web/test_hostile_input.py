@@ -197,6 +197,9 @@ class Visit:
                 continue
             links, found = hostile.read_page(path, response.text)
             queue.extend(links)
+            for poll in hostile.polls(response.text):  # as htmx asks for it, too
+                self.check("GET", poll, lambda poll=poll: self.browser.get(
+                    poll, headers={"HX-Request": "true"}), "htmx")
             for form in found:
                 forms.setdefault(form.key[:2], form)
             if until in forms:
