@@ -41,7 +41,9 @@ class LiveServer:
     def start(self) -> None:
         upgrade(self.database_url)
         env = {**os.environ, "DATABASE_URL": self.database_url, "PASSATION_ENV": "test",
-               "SECRET_KEY": secrets.token_urlsafe(48)}
+               "SECRET_KEY": secrets.token_urlsafe(48),
+               # the footer's source link on every page, so that axe checks it too
+               "SOURCE_URL": "https://code.example.fr/passation"}
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 [sys.executable, "-m", "uvicorn", "--factory", "web.app:asgi_app",
