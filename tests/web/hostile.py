@@ -21,6 +21,9 @@ HOSTILE_VALUES = (
     "١٢",  # Arabic-Indic digits: int() reads 12
     "😀", "\r\nSet-Cookie: pris=1", "2026-02-30",
 )
+# A cookie's value, in place of what the server set (sent alone, as a browser that lost the
+# others would).
+HOSTILE_COOKIES = ("", "x", "a" * 4000, "eyJ4IjoxfQ==.Zm9v.YmFy", "fr%00", "%FF%FE", "en\\")
 # Numbers in a path, in place of the real one.
 HOSTILE_IDS = ("0", "9223372036854775807", "9223372036854775808", "99999999999999999999999")
 DIGITS = re.compile(r"\d+")

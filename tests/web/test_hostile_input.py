@@ -4,7 +4,8 @@ reach, not only on the ones a story thought of.
 Each person (a visitor, candidates at each step, a proctor, a centre's and the platform's
 administrators) opens their pages, follows their links and, on every form they are offered,
 sends the form as offered and then each field in turn hostile (see `hostile.HOSTILE_VALUES`),
-missing or twice. Numbers in addresses and query strings are replaced too. Whatever is sent,
+missing or twice. Numbers in addresses, query strings and cookies are replaced too, and what
+htmx and the candidate's script send is sent as they send it. Whatever is sent,
 the answer is below 500, a refusal says why, and the answers a candidate had given are still
 there, unchanged.
 
@@ -280,6 +281,12 @@ def test_nothing_anyone_sends_gets_a_500_or_loses_an_answer(
                 visit.get(hostile.with_number(path, i, number))
         for changed in hostile.hostile_queries(path):
             visit.get(changed)
+    for path in world.starts[role]:  # a cookie tampered with, sent alone
+        for name in [*visit.browser.cookies.keys(), "lang"]:
+            for value in hostile.HOSTILE_COOKIES:
+                visit.check("GET", path, lambda path=path, name=name, value=value:
+                            visit.browser.get(path, headers={"Cookie": f"{name}={value}"}),
+                            f"cookie {name}={value[:20]}")
     rebuilt = 0
     for key, first in forms.items():
         current = first if not rebuilt else visit.crawl(until=key)[1].get(key)
