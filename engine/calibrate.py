@@ -83,8 +83,9 @@ def calibrate(person: np.ndarray, item: np.ndarray, correct: np.ndarray, items: 
     a = np.ones(n_items) if a0 is None else np.asarray(a0, np.float64).copy()
     b = np.zeros(n_items) if b0 is None else np.asarray(b0, np.float64).copy()
     a, b = np.clip(a, *A_BOUNDS), np.clip(b, *B_BOUNDS)
+    if max_iterations < 1:
+        raise ValueError("max_iterations must be at least 1")
     converged, iteration = False, 0
-    weight = np.zeros((len(y), len(nodes)))
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported
         # E step: each person's posterior over the nodes, then expected counts per item
         weight = _posterior_per_answer(a, b, nodes, prior, person, item, y, by_person,

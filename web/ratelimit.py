@@ -54,17 +54,15 @@ def reached(db: Session, key: str, *, limit: int, window: dt.timedelta,
 
 
 def reset(db: Session, key: str) -> None:
-    """Forget the attempts under `key` (after a success, for per-person keys)."""
-    row = db.get(RateLimitHit, key)
-    if row is not None:
-        db.delete(row)
-        db.commit()
+    """Forget the attempts under `key` (after a success, for per-person keys), committed."""
+    forget(db, [key])
+    db.commit()
 
 
 def forget(db: Session, keys: Collection[str]) -> None:
     """Forget the attempts under every one of `keys`, in one statement (a proctor lifting a
     session's lockouts: web.proctor.lockouts); keys without attempts are ignored. The caller
-    commits."""
+    commits (`reset`: one key, committed)."""
     if keys:
         table = RateLimitHit.__table__  # type: ignore[attr-defined]
         db.execute(delete(table).where(table.c.key.in_(list(keys))))

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 # What people, careless or not, send in a form field. Each is sent in one field at a time, the
@@ -114,20 +115,17 @@ class _PageReader(HTMLParser):
             self._form = None
 
 
-def read_page(path: str, html: str) -> tuple[list[str], list[Form]]:
-    """The page's links (htmx's included) and forms (with what its scripts post)."""
+class Page(NamedTuple):
+    links: list[str]  # htmx's included
+    polls: list[str]  # what it asks for with htmx (`hx-get`): a poll, a link followed in place
+    forms: list[Form]  # with what its scripts post
+
+
+def read_page(path: str, html: str) -> Page:
     reader = _PageReader(path)
     reader.feed(html)
     reader.close()
-    return reader.links, reader.forms
-
-
-def polls(html: str) -> list[str]:
-    """What the page asks for with htmx (`hx-get`): a poll, a link followed in place."""
-    reader = _PageReader("/")
-    reader.feed(html)
-    reader.close()
-    return reader.polls
+    return Page(reader.links, reader.polls, reader.forms)
 
 
 def normal(name: str) -> str:

@@ -6,11 +6,13 @@ import html
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import inspect
 from starlette.testclient import TestClient
 
+from web.app import create_app
 from web.migrate import downgrade, upgrade
 from web.settings import DEV_SECRET, Settings, SettingsError
 
@@ -113,10 +115,6 @@ def test_settings_from_environment() -> None:
 def test_every_page_links_to_the_source_of_the_running_version(settings, clock) -> None:  # noqa: ANN001
     """AGPL section 13: people using a modified version over the network are offered its
     source. The operator says where it is (SOURCE_URL); the link is in every page's footer."""
-    from dataclasses import replace
-
-    from web.app import create_app
-
     assert Settings.from_env({"SOURCE_URL": "https://code.example.fr/passation"}).source_url \
         == "https://code.example.fr/passation"
     with pytest.raises(SettingsError, match="SOURCE_URL"):

@@ -196,12 +196,12 @@ class Visit:
             response = self.get(path)
             if "text/html" not in response.headers.get("content-type", ""):
                 continue
-            links, found = hostile.read_page(path, response.text)
-            queue.extend(links)
-            for poll in hostile.polls(response.text):  # as htmx asks for it, too
+            page = hostile.read_page(path, response.text)
+            queue.extend(page.links)
+            for poll in page.polls:  # as htmx asks for it, too
                 self.check("GET", poll, lambda poll=poll: self.browser.get(
                     poll, headers={"HX-Request": "true"}), "htmx")
-            for form in found:
+            for form in page.forms:
                 forms.setdefault(form.key[:2], form)
             if until in forms:
                 break
@@ -218,7 +218,7 @@ class Visit:
                      *self._siblings(page)]:
             response = self.browser.get(path)
             if "text/html" in response.headers.get("content-type", ""):
-                for form in hostile.read_page(path, response.text)[1]:
+                for form in hostile.read_page(path, response.text).forms:
                     if form.key[:2] == key:
                         return form
         return None

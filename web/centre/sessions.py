@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
@@ -238,7 +238,6 @@ def delete_session(db: Session, session: ExamSession) -> None:
     for candidate in db.exec(select(Candidate).where(Candidate.session_id == session.id)).all():
         db.delete(candidate)
     # Its proctors' sign-ins (web.proctor.logins) go with it: their rows point at it.
-    for login in db.exec(select(ProctorLogin).where(ProctorLogin.session_id == session.id)).all():
-        db.delete(login)
+    db.execute(delete(ProctorLogin).where(col(ProctorLogin.session_id) == session.id))
     db.flush()
     db.delete(session)
