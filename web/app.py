@@ -37,10 +37,13 @@ Sweeper = Callable[[Any], None]
 def _feature_routes() -> list[BaseRoute]:
     from web.candidate.routes import routes as candidate_routes
     from web.centre.routes import routes as centre_routes
+    from web.jury.certificate_routes import routes as certificate_routes
+    from web.jury.routes import routes as jury_routes
     from web.proctor.routes import routes as proctor_routes
     from web.public import routes as public_routes
 
-    return [*public_routes, *candidate_routes, *proctor_routes, *centre_routes]
+    return [*public_routes, *candidate_routes, *proctor_routes, *centre_routes, *jury_routes,
+            *certificate_routes]
 
 
 def _sweepers() -> list[Sweeper]:

@@ -16,7 +16,7 @@ from web.centre import passwords
 from web.db import session_scope
 from web.models import Answer, Candidate, Centre, Course, ExamSession, ServedItem, StaffUser
 from web.models.course import COURSE_ENDED, COURSE_STARTED
-from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_PLATFORM_ADMIN
+from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_JURY, ROLE_PLATFORM_ADMIN
 from web.settings import Settings
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test account
@@ -31,9 +31,9 @@ def fast_settings(database_url: str) -> Settings:
 def make_staff(db_engine: Engine, now: dt.datetime, email: str, *, centre: str | None = None,
                password: str = PASSWORD, platform: bool = False,
                time_zone: str = "Europe/Paris",
-               centre_id: int | None = None) -> tuple[int | None, int]:
+               centre_id: int | None = None, jury: bool = False) -> tuple[int | None, int]:
     """A staff account (and its centre, in `time_zone`, unless `centre_id` names an existing
-    one): (centre id, user id)."""
+    one), a platform administrator or a jury member: (centre id, user id)."""
     with session_scope(db_engine) as db:
         if centre is not None:
             row = Centre(name=centre, time_zone=time_zone, created_at=now)
@@ -41,7 +41,8 @@ def make_staff(db_engine: Engine, now: dt.datetime, email: str, *, centre: str |
             db.flush()
             centre_id = row.id
         user = StaffUser(email=email, password_hash=passwords.hash_password(password, "fast"),
-                         role=ROLE_PLATFORM_ADMIN if platform else ROLE_CENTRE_ADMIN,
+                         role=(ROLE_PLATFORM_ADMIN if platform else ROLE_JURY if jury
+                               else ROLE_CENTRE_ADMIN),
                          centre_id=centre_id, created_at=now, password_changed_at=now)
         db.add(user)
         db.commit()

@@ -173,7 +173,8 @@ def test_finalising_ends_running_tests_and_computes_every_outcome(story: Story) 
     assert "La session est finalisée et les résultats sont calculés." in text(page)
     with session_scope(story.db_engine) as db:
         exam = db.get(ExamSession, story.session_id)
-        assert exam.finalised_at == story.clock.now() == exam.results_published_at
+        assert exam.finalised_at == story.clock.now()
+        assert exam.results_published_at is None  # the jury publishes (tests/web/test_jury.py)
         for who in ("abandoned", "short_technical"):
             course = db.get(Course, story.courses[who])
             assert (course.state, course.end_reason) == ("ended", "ended_by_finalisation")
@@ -218,7 +219,7 @@ def test_a_session_is_finalised_only_once(story: Story) -> None:
     assert story.client.post(f"{story.base}/candidats/nouveau", data={}).status_code == 409
     assert story.client.post(f"{story.base}/mot-de-passe-surveillant").status_code == 409
     listing = text(story.client.get("/centre/sessions"))
-    assert "Résultats disponibles" in listing
+    assert "Finalisée, en attente du jury" in listing
 
 
 def test_results_page_and_csv_export(story: Story) -> None:

@@ -2,6 +2,8 @@
 
     python -m web.centre.admin create-platform-admin EMAIL      (password read from the terminal,
                                                                   or stdin with --password-stdin)
+    python -m web.centre.admin create-jury-member EMAIL         (idem: reviews finalised sessions
+                                                                  and publishes their results)
     python -m web.centre.admin create-centre "Collège Jean Moulin" [--time-zone Indian/Reunion]
     python -m web.centre.admin list-centres
     python -m web.centre.admin invite CENTRE_ID EMAIL [--base-url https://passation.example]
@@ -21,6 +23,7 @@ from web.centre import invitations, passwords, time_zones
 from web.clock import utcnow
 from web.db import make_engine, session_scope
 from web.models import Centre
+from web.models.staff import ROLE_JURY, ROLE_PLATFORM_ADMIN
 from web.settings import Settings
 
 
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     p = sub.add_parser("create-platform-admin")
     p.add_argument("email")
     p.add_argument("--password-stdin", action="store_true")
+    p = sub.add_parser("create-jury-member")
+    p.add_argument("email")
+    p.add_argument("--password-stdin", action="store_true")
     p = sub.add_parser("create-centre")
     p.add_argument("name")
     p.add_argument("--time-zone", default=time_zones.DEFAULT_TIME_ZONE, choices=time_zones.ZONES,
@@ -60,13 +66,16 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     now = utcnow()
     try:
         with session_scope(engine) as db:
-            if args.command == "create-platform-admin":
+            if args.command in ("create-platform-admin", "create-jury-member"):
+                jury = args.command == "create-jury-member"
                 password = _read_password(args, args.email)
                 user = invitations.create_platform_admin(
                     db, args.email, passwords.hash_password(password,
-                                                            passwords.profile_of(settings)), now)
+                                                            passwords.profile_of(settings)), now,
+                    role=ROLE_JURY if jury else ROLE_PLATFORM_ADMIN)
                 db.commit()
-                print(f"Administrateur de la plateforme créé : {user.email}")
+                print(f"{'Membre du jury' if jury else 'Administrateur de la plateforme'} "
+                      f"créé : {user.email}")
             elif args.command == "create-centre":
                 name = " ".join(args.name.split())
                 if not name or len(name) > 200:

@@ -22,7 +22,7 @@ from web.handler import Ctx
 from web.i18n import gettext_ as _
 from web.inputs import has_control
 from web.models import StaffUser
-from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_PLATFORM_ADMIN
+from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_JURY, ROLE_PLATFORM_ADMIN
 
 IDLE_TIMEOUT = dt.timedelta(hours=2)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=10)  # a school day; then sign in again
@@ -100,6 +100,15 @@ def require_platform_admin(ctx: Ctx) -> StaffUser:
     return user
 
 
+def require_jury(ctx: Ctx) -> StaffUser:
+    user = current_staff(ctx)
+    if user is None:
+        raise _login_redirect(ctx)
+    if user.role != ROLE_JURY:
+        raise HTTPException(403)
+    return user
+
+
 def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
     """The account if the password matches; raises 429 when too many attempts were made.
 
@@ -135,4 +144,5 @@ def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
 
 
 def home_for(user: StaffUser) -> str:
-    return "/admin/centres" if user.role == ROLE_PLATFORM_ADMIN else "/centre/sessions"
+    return {ROLE_PLATFORM_ADMIN: "/admin/centres",
+            ROLE_JURY: "/jury/sessions"}.get(user.role, "/centre/sessions")

@@ -145,9 +145,7 @@ def finalise(db: Session, session: ExamSession, people: list[Participant], form:
     if people:
         db.execute(insert(CandidateReport), reports)
         db.execute(insert(CertificationResult), stored)
-    # The jury step is out of scope: results are available as soon as they are computed.
-    db.execute(update(ExamSession).where(col(ExamSession.id) == session.id)
-               .values(results_published_at=now))
+    # Published by the jury (web.jury), not here: until then the centre sees them as provisional.
     db.refresh(session)
 
 

@@ -94,7 +94,7 @@ def incident_delete(ctx: Ctx) -> Response:
 
 
 def _results(ctx: Ctx, session: ExamSession) -> tuple[list[dict[str, object]], list[str]]:
-    if session.results_published_at is None:
+    if session.finalised_at is None:
         raise HTTPException(409, _("Les résultats seront disponibles une fois la session "
                                    "finalisée."))
     rows = results.session_rows(ctx.db, session.id)  # type: ignore[arg-type]

@@ -73,15 +73,17 @@ def accept(db: Session, invitation: StaffInvitation, password_hash: str,
     return user
 
 
-def create_platform_admin(db: Session, email: str, password_hash: str,
-                          now: dt.datetime) -> StaffUser:
+def create_platform_admin(db: Session, email: str, password_hash: str, now: dt.datetime, *,
+                          role: str = ROLE_PLATFORM_ADMIN) -> StaffUser:
+    """A national account, without a centre: a platform administrator, or a jury member
+    (`role=ROLE_JURY`)."""
     email = email.strip().lower()
     if not valid_email(email):
         raise InvitationError(_("Adresse e-mail non valide."))
     if db.exec(select(StaffUser.id).where(StaffUser.email == email)).first():
         raise InvitationError(_("Un compte existe déjà avec cette adresse."))
-    user = StaffUser(email=email, password_hash=password_hash, role=ROLE_PLATFORM_ADMIN,
-                     centre_id=None, created_at=now, password_changed_at=now)
+    user = StaffUser(email=email, password_hash=password_hash, role=role, centre_id=None,
+                     created_at=now, password_changed_at=now)
     db.add(user)
     db.flush()
     return user

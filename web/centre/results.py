@@ -30,7 +30,13 @@ def status_labels() -> dict[str, str]:
 
 def reason_labels() -> dict[str, str]:
     return {"fraud": _("Fraude"), "too_few_answers": _("Moins de 20 réponses"),
-            "zero_score": _("Score nul"), "lowered": _("Score abaissé (test non terminé)")}
+            "zero_score": _("Score nul"), "lowered": _("Score abaissé (test non terminé)"),
+            "jury": _("Décision du jury")}
+
+
+def reason_of(result: CertificationResult) -> str | None:
+    """Why the result is what it is: the jury's decision first."""
+    return "jury" if result.jury_decision else result.reason
 
 
 def answered_counts(db: Session, session_id: int) -> dict[int, int]:
@@ -96,6 +102,12 @@ def levels(result: CertificationResult) -> dict[str, int]:
     return {k: int(v) for k, v in json.loads(result.competence_levels).items()}
 
 
+def final_levels(result: CertificationResult) -> dict[str, int]:
+    """The levels the certificate shows: 0 everywhere once the jury cancels or rejects."""
+    stored = levels(result)
+    return stored if result.final_status == "validated" else dict.fromkeys(stored, 0)
+
+
 def session_rows(db: Session, session_id: int) -> list[dict[str, object]]:
     """One row per enrolled candidate, with the stored result (None when absent)."""
     candidates = db.exec(select(Candidate).where(Candidate.session_id == session_id)
@@ -106,8 +118,8 @@ def session_rows(db: Session, session_id: int) -> list[dict[str, object]]:
     for candidate in candidates:
         result = stored.get(candidate.id)  # type: ignore[arg-type]
         rows.append({"candidate": candidate, "result": result,
-                     "status": result.status if result else "absent",
-                     "levels": levels(result) if result else {}})
+                     "status": result.final_status if result else "absent",
+                     "levels": final_levels(result) if result else {}})
     return rows
 
 
@@ -136,7 +148,8 @@ def export_csv(session_id: int, rows: list[dict[str, object]], codes: list[str])
     writer.writerow([_("Numéro de session"), _("Nom"), _("Prénom"), _("Date de naissance"),
                      _("Lieu de naissance"), _("Identifiant externe"), _("Statut"),
                      _("Score (pix)"), _("Niveau global"), _("Motif"),
-                     *[_("Compétence %(c)s") % {"c": c} for c in codes]])
+                     *[_("Compétence %(c)s") % {"c": c} for c in codes],
+                     _("Code de vérification")])
     for row in rows:
         candidate: Candidate = row["candidate"]  # type: ignore[assignment]
         result: CertificationResult | None = row["result"]  # type: ignore[assignment]
@@ -146,7 +159,8 @@ def export_csv(session_id: int, rows: list[dict[str, object]], codes: list[str])
             session_id, candidate.last_name, candidate.first_name,
             candidate.birth_date.strftime("%d/%m/%Y"), candidate.birth_place,
             candidate.external_id or "", status,
-            result.score if result else "", result.level if result else "",
-            reasons.get(result.reason or "", "") if result else "",
-            *[levels_.get(c, "") if result else "" for c in codes])])
+            result.final_score if result else "", result.final_level if result else "",
+            reasons.get(reason_of(result) or "", "") if result else "",
+            *[levels_.get(c, "") if result else "" for c in codes],
+            (result.verification_code or "") if result else "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

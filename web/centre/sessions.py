@@ -38,7 +38,8 @@ SESSIONS_PER_PAGE = 50
 def status_labels() -> dict[str, str]:
     """In the request's language (built per call: the language is known only then)."""
     return {STATUS_CREATED: _("Créée"), STATUS_IN_PROGRESS: _("En cours"),
-            STATUS_FINALISED: _("Finalisée"), STATUS_RESULTS: _("Résultats disponibles")}
+            STATUS_FINALISED: _("Finalisée, en attente du jury"),
+            STATUS_RESULTS: _("Résultats publiés")}
 
 FIELDS = {"room": 200, "address": 500, "proctor_names": 500, "description": 2000}
 

@@ -45,6 +45,9 @@ class ExamSessionBase(SQLModel):
     description: str = Field(default="", max_length=2000)
 
 
+_AWAITING = text("finalised_at IS NOT NULL AND results_published_at IS NULL")
+
+
 class ExamSession(ExamSessionBase, table=True):
     """A certification session; its id is the public session number."""
 
@@ -59,6 +62,9 @@ class ExamSession(ExamSessionBase, table=True):
         Index("ix_exam_session_unfinalised_date", "date", "start_time",
               sqlite_where=text("finalised_at IS NULL"),
               postgresql_where=text("finalised_at IS NULL")),
+        # The jury's list (web.jury.review): finalised, not yet published, by finalisation.
+        Index("ix_exam_session_awaiting_jury", "finalised_at", "id", sqlite_where=_AWAITING,
+              postgresql_where=_AWAITING),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -69,7 +75,10 @@ class ExamSession(ExamSessionBase, table=True):
     proctor_password: str = Field(max_length=16)
     created_at: dt.datetime = Field(sa_type=Timestamp)
     finalised_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    # Set by the jury when it publishes the session's results (web.jury); until then the centre
+    # sees them as provisional and no certificate exists.
     results_published_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    results_published_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
 
 
 class CandidateBase(SQLModel):

@@ -78,3 +78,25 @@ class CertificationResult(SQLModel, table=True):
     ended_by: str = Field(max_length=20)  # completed | candidate | technical | fraud
     config_version: str = Field(max_length=40)
     computed_at: dt.datetime = Field(sa_type=Timestamp)
+    # The jury's decision, kept apart from what the engine computed (which `rescore` must
+    # find again): None keeps the computed result; "cancelled" or "rejected" overrides it.
+    jury_decision: str | None = Field(default=None, max_length=20)
+    jury_comment: str = Field(default="", max_length=2000)
+    jury_decided_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
+    jury_decided_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # Given at publication to every validated result: what the candidate shares and anyone
+    # can check (web.jury.certificates).
+    verification_code: str | None = Field(default=None, max_length=10, unique=True)
+
+    @property
+    def final_status(self) -> str:
+        """The status the certificate and the lists show: the jury's, else the computed one."""
+        return self.jury_decision or self.status
+
+    @property
+    def final_score(self) -> int:
+        return self.score if self.final_status == "validated" else 0
+
+    @property
+    def final_level(self) -> int:
+        return self.level if self.final_status == "validated" else 0

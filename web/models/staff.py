@@ -10,11 +10,14 @@ from web.models.types import Timestamp
 
 ROLE_PLATFORM_ADMIN = "platform_admin"
 ROLE_CENTRE_ADMIN = "centre_admin"
+# The national jury: reviews finalised sessions, decides on incidents, publishes results.
+ROLE_JURY = "jury"
 
 
 class StaffUser(SQLModel, table=True):
-    """A person who signs in with e-mail and password: a centre administrator, or a platform
-    administrator (no centre) who creates centres and invites their administrators."""
+    """A person who signs in with e-mail and password: a centre administrator, a platform
+    administrator (no centre) who creates centres and invites their administrators, or a member
+    of the jury (no centre) who reviews finalised sessions and publishes their results."""
 
     __tablename__ = "staff_user"
 

@@ -1,0 +1,253 @@
+"""After finalisation: the national jury reviews the session, decides, publishes; the centre
+then hands out certificates that anyone can check with their verification code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.web.centre_support import Admin, make_staff
+from tests.web.pages import assert_security_headers, text
+from tests.web.test_centre_finalisation import Story
+from web.centre import results
+from web.db import session_scope
+from web.jury import certificates
+from web.models import CertificationResult, Course, ExamSession
+
+JURY_EMAIL = "jury@education.gouv.fr"
+CODE = re.compile(r"^P-[2346789BCDFGHJKMPQRTVWXY]{8}$")
+
+
+class Jury:
+    """A jury member in a browser of their own."""
+
+    def __init__(self, app, story: Story) -> None:  # noqa: ANN001
+        make_staff(story.db_engine, story.clock.now(), JURY_EMAIL, jury=True)
+        self.story = story
+        self.client = TestClient(app, base_url="http://127.0.0.1", client=("10.7.7.7", 4000))
+        self.signed_in = Admin(self.client, JURY_EMAIL).sign_in()
+        self.base = f"/jury/sessions/{story.session_id}"
+
+    def decide(self, who: str, decision: str, comment: str = ""):  # noqa: ANN201
+        return self.client.post(f"{self.base}/candidats/{self.story.ids[who]}/decision",
+                                data={"decision": decision, "comment": comment})
+
+    def publish(self):  # noqa: ANN201
+        return self.client.post(f"{self.base}/publier")
+
+
+@pytest.fixture
+def story(app, client: TestClient, db_engine, clock) -> Story:  # noqa: ANN001
+    story = Story(app, client, db_engine, clock)
+    story.report("fraud", "fraud", "Téléphone utilisé pendant le test")
+    story.report("technical", "technical", "Poste figé à la question 26")
+    assert story.finalise().status_code == 200
+    return story
+
+
+@pytest.fixture
+def jury(app, story: Story) -> Jury:  # noqa: ANN001
+    return Jury(app, story)
+
+
+def codes(story: Story) -> dict[str, str | None]:
+    return {who: r.verification_code for who, r in story.stored().items()}
+
+
+def test_finalised_results_stay_provisional_until_the_jury_publishes(story: Story) -> None:
+    page = text(story.client.get(f"{story.base}/resultats"))
+    assert "Résultats provisoires" in page
+    assert "/certificats/" not in page
+    assert "Finalisée, en attente du jury" in text(story.client.get("/centre/sessions"))
+    assert set(codes(story).values()) == {None}
+    finished = story.ids["finished"]
+    assert story.client.get(f"{story.base}/certificats/{finished}").status_code == 404
+
+
+def test_the_jury_reviews_then_publishes_and_each_validated_result_gets_its_code(
+        story: Story, jury: Jury) -> None:
+    assert jury.signed_in.url.path == "/jury/sessions"
+    listing = text(jury.signed_in)
+    assert f"Session {story.session_id}" in listing and "Collège" in listing
+
+    file = jury.client.get(jury.base)
+    assert file.status_code == 200
+    assert_security_headers(file)
+    page = text(file)
+    assert "Téléphone utilisé pendant le test" in page  # the centre's incident reports
+    assert "Poste figé à la question 26" in page
+    assert "Coupure réseau de 5 minutes à 10 h." in page  # the centre's global comment
+    assert "Non terminé : cause technique" in page
+
+    published = jury.publish()
+    assert published.url.path == jury.base and "Les résultats sont publiés" in text(published)
+    assert "Enregistrer la décision" not in text(published)  # decisions are closed
+    with session_scope(story.db_engine) as db:
+        exam = db.get(ExamSession, story.session_id)
+        assert exam.results_published_at == story.clock.now()
+    given = codes(story)
+    validated = {who for who, r in story.stored().items() if r.final_status == "validated"}
+    assert validated == {"finished", "abandoned", "technical"}
+    for who, code in given.items():
+        assert (code is not None) == (who in validated), who
+        assert code is None or (CODE.match(code) and len(set(code[2:])) == 8), code
+    assert len({given[who] for who in validated}) == len(validated)
+    assert f"Session {story.session_id}" not in text(jury.client.get("/jury/sessions"))
+
+    # The centre now lists certificates and exports the codes.
+    page = text(story.client.get(f"{story.base}/resultats"))
+    assert "Résultats publiés par le jury" in page and given["finished"] in page
+    assert "Résultats publiés" in text(story.client.get("/centre/sessions"))
+    export = story.client.get(f"{story.base}/resultats.csv").content.decode("utf-8-sig")
+    assert "Code de vérification" in export and given["finished"] in export
+    certificate = story.client.get(f"{story.base}/certificats/{story.ids['finished']}")
+    assert certificate.status_code == 200
+    assert given["finished"] in text(certificate) and "Léa NomA" in text(certificate)
+
+
+def test_anyone_checks_a_certificate_with_its_code(story: Story, jury: Jury,
+                                                   app) -> None:  # noqa: ANN001
+    jury.publish()
+    code = codes(story)["finished"]
+    stored = story.stored()["finished"]
+    visitor = TestClient(app, base_url="http://127.0.0.1", client=("10.5.5.5", 4000))
+    form = visitor.get("/certificats/verification")
+    assert form.status_code == 200 and 'name="code"' in form.text
+    # As it may be typed: lower case, spaces, without the "P-".
+    for typed in (code, code.lower(), " ".join(code[2:]), code[2:].lower()):
+        found = visitor.get("/certificats/verification", params={"code": typed})
+        assert found.status_code == 200, typed
+        page = text(found)
+        assert "Ce certificat est authentique" in page
+        assert "Léa NomA" in page and "Collège" in page and code in page
+        assert f"{stored.score} pix sur 895" in page
+        assert "1.1 Mener une recherche et une veille d'information" in page
+        assert found.headers["cache-control"] == "no-store"
+    english = TestClient(app, base_url="http://127.0.0.1", client=("10.5.5.6", 4000))
+    english.post("/langue", data={"lang": "en", "next": "/"})
+    page = text(english.get("/certificats/verification", params={"code": code}))
+    assert "This certificate is genuine" in page
+    assert "Search for and monitor information" in page
+
+
+def test_a_wrong_code_says_what_is_wrong(story: Story, jury: Jury, app) -> None:  # noqa: ANN001
+    visitor = TestClient(app, base_url="http://127.0.0.1", client=("10.5.5.5", 4000))
+    code = None
+    for typed, status, message in (
+            ("P-2B4C", 400, "8 caractères différents"),
+            ("P-22222222", 400, "8 caractères différents"),  # not distinct
+            ("P-ABCDEFGH", 400, "8 caractères différents"),  # outside the alphabet
+            ("P-\x00BCDFGHJ", 400, "8 caractères différents"),
+            ("P-2346789B", 404, "Aucun certificat publié ne porte le code P-2346789B")):
+        response = visitor.get("/certificats/verification", params={"code": typed})
+        assert response.status_code == status, typed
+        assert message in text(response) and 'role="alert"' in response.text
+    # A certificate is only there once published, and only for a validated result.
+    with session_scope(story.db_engine) as db:
+        db.get(CertificationResult, story.stored()["finished"].id).verification_code = \
+            code = "P-2346789B"
+        db.commit()
+    assert visitor.get("/certificats/verification", params={"code": code}).status_code == 404
+
+
+def test_verification_is_rate_limited_per_address(story: Story, app) -> None:  # noqa: ANN001
+    visitor = TestClient(app, base_url="http://127.0.0.1", client=("10.5.5.9", 4000))
+    for _ in range(100):
+        assert visitor.get("/certificats/verification",
+                           params={"code": "P-2346789B"}).status_code == 404
+    refused = visitor.get("/certificats/verification", params={"code": "P-2346789B"})
+    assert refused.status_code == 429
+    assert "Trop de vérifications depuis cette adresse" in text(refused)
+    # The empty form is not a lookup and is still served.
+    assert visitor.get("/certificats/verification").status_code == 200
+
+
+def test_the_jury_cancels_or_rejects_with_a_reason_and_the_computed_result_is_kept(
+        story: Story, jury: Jury, app) -> None:  # noqa: ANN001
+    without_reason = jury.decide("finished", "rejected")
+    assert without_reason.status_code == 422
+    assert "Motivez la décision du jury" in text(without_reason)
+    assert 'aria-invalid="true"' in without_reason.text
+    assert jury.decide("finished", "validated", "Bogus").status_code == 422
+    assert jury.decide("finished", "cancelled", "Écran\x00").status_code == 422
+    assert jury.decide("finished", "cancelled", "x" * 2001).status_code == 422
+    assert story.stored()["finished"].jury_decision is None
+
+    done = jury.decide("finished", "rejected", "Aide extérieure constatée par le surveillant")
+    assert done.url.path == jury.base and "Décision enregistrée." in text(done)
+    assert jury.decide("technical", "cancelled", "Panne du poste").status_code == 200
+    assert jury.decide("abandoned", "cancelled", "Erreur de saisie").status_code == 200
+    assert jury.decide("abandoned", "", "").status_code == 200  # back to the computed result
+    absent = jury.client.post(f"{jury.base}/candidats/{story.ids['absent']}/decision",
+                              data={"decision": "cancelled", "comment": "Absent"})
+    assert absent.status_code == 409
+    assert jury.client.post(f"{jury.base}/candidats/999999/decision",
+                            data={"decision": ""}).status_code == 404
+
+    jury.publish()
+    stored = story.stored()
+    assert stored["finished"].final_status == "rejected" and stored["finished"].final_score == 0
+    assert stored["technical"].final_status == "cancelled"
+    assert stored["abandoned"].final_status == "validated"
+    assert codes(story)["finished"] is None and codes(story)["technical"] is None
+    assert codes(story)["abandoned"] is not None
+    # What the engine computed is untouched: rescoring finds it again.
+    with session_scope(story.db_engine) as db:
+        course = db.get(Course, story.courses["finished"])
+        assert results.rescore(db, course, app.state.content).status == "validated"
+        assert stored["finished"].status == "validated"
+
+    page = text(story.client.get(f"{story.base}/resultats"))
+    assert "Décision du jury : Aide extérieure constatée par le surveillant" in page
+    assert story.client.get(
+        f"{story.base}/certificats/{story.ids['finished']}").status_code == 404
+
+    late = jury.decide("abandoned", "cancelled", "Trop tard")
+    assert late.status_code == 409 and "déjà publiés" in text(late)
+    again = jury.publish()
+    assert again.status_code == 409
+    assert story.stored()["abandoned"].jury_decision is None
+
+
+def test_each_space_is_closed_to_the_others(story: Story, jury: Jury,
+                                            app) -> None:  # noqa: ANN001
+    # A centre administrator is not the jury, and the jury is not a centre.
+    assert story.client.get("/jury/sessions").status_code == 403
+    assert story.client.post(f"{jury.base}/publier").status_code == 403
+    assert jury.client.get("/centre/sessions").status_code == 403
+    assert jury.client.get(
+        f"{story.base}/certificats/{story.ids['finished']}").status_code == 403
+    # Signed out: to the sign-in page.
+    visitor = TestClient(app, base_url="http://127.0.0.1", client=("10.5.5.5", 4000))
+    assert visitor.get("/jury/sessions").url.path == "/centre/connexion"
+    # A session not finalised is not the jury's.
+    other_centre, _ = make_staff(story.db_engine, story.clock.now(), "autre@lycee.fr",
+                                 centre="Lycée")
+    from tests.web.centre_support import add_session
+    open_session, ids = add_session(story.db_engine, other_centre, story.clock.now())
+    assert jury.client.get(f"/jury/sessions/{open_session}").status_code == 404
+    assert jury.client.post(f"/jury/sessions/{open_session}/publier").status_code == 404
+    # Another centre cannot print this centre's certificates.
+    jury.publish()
+    other = TestClient(app, base_url="http://127.0.0.1", client=("10.6.6.6", 4000))
+    Admin(other, "autre@lycee.fr").sign_in()
+    assert other.get(f"{story.base}/certificats/{story.ids['finished']}").status_code == 404
+    assert other.get(f"/centre/sessions/{open_session}/certificats/{ids[0]}").status_code == 404
+
+
+def test_codes_are_drawn_from_the_alphabet_and_read_back_as_typed() -> None:
+    drawn = {certificates.new_code() for _ in range(2000)}
+    assert len(drawn) == 2000
+    assert all(CODE.match(c) and len(set(c[2:])) == 8 for c in drawn)
+    assert certificates.normalise_code("p-2b4c 6d8f") == "P-2B4C6D8F"
+    assert certificates.normalise_code("2B4C6D8F") == "P-2B4C6D8F"
+    # "P" belongs to the alphabet too: a code may start with it, with or without its prefix.
+    assert certificates.normalise_code("P-P8B94637") == "P-P8B94637"
+    assert certificates.normalise_code("pp8b94637") == "P-P8B94637"
+    assert certificates.normalise_code("P8B94637") == "P-P8B94637"
+    assert certificates.normalise_code("P-2B4C6D8") is None
+    assert certificates.normalise_code("P-2B4C6D8F9") is None
+    assert certificates.normalise_code("P-0B4C6D8F") is None  # 0 is not in the alphabet
+    assert certificates.normalise_code("x" * 5000) is None

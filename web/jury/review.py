@@ -1,0 +1,182 @@
+"""What the jury reads and decides: the sessions awaiting it, one session's file, a decision.
+
+Decisions are kept apart from the engine's computed result (CertificationResult.jury_decision),
+so `web.centre.results.rescore` still finds what was computed; the lists and the certificate
+show `final_status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+from starlette.exceptions import HTTPException
+
+from web.centre.paging import Page
+from web.i18n import gettext_ as _
+from web.inputs import has_control
+from web.jury import certificates
+from web.models import (
+    Candidate,
+    CandidateReport,
+    Centre,
+    CertificationResult,
+    ExamSession,
+    IncidentReport,
+    SessionReport,
+    pk,
+)
+
+PAGE_SIZE = 50
+PATH = "/jury/sessions"
+DECISIONS = ("cancelled", "rejected")  # "" keeps the computed result
+COMMENT_MAX = 2000
+
+# The partial index ix_exam_session_awaiting_jury's condition, as written there.
+_AWAITING = (col(ExamSession.finalised_at).is_not(None)
+             & col(ExamSession.results_published_at).is_(None))
+
+
+def decision_labels() -> dict[str, str]:
+    return {"": _("Maintenir le résultat calculé"),
+            "cancelled": _("Annuler la certification (cause technique, incident)"),
+            "rejected": _("Rejeter la certification (fraude)")}
+
+
+@dataclass(frozen=True)
+class AwaitingRow:
+    session: ExamSession
+    centre: Centre
+    results: int
+    incidents: int
+
+
+@dataclass(frozen=True)
+class AwaitingList:
+    page: Page
+    rows: list[AwaitingRow]
+
+
+def awaiting(db: Session, number: int) -> AwaitingList:
+    """Finalised sessions not yet published, the longest waiting first."""
+    total = db.exec(select(func.count()).select_from(ExamSession).where(_AWAITING)).one()
+    page = Page(number=number, size=PAGE_SIZE, total=total, path=PATH)
+    if page.missing:
+        return AwaitingList(page, [])
+    found = db.exec(select(ExamSession, Centre)
+                    .join(Centre, col(Centre.id) == col(ExamSession.centre_id))
+                    .where(_AWAITING)
+                    .order_by(col(ExamSession.finalised_at), col(ExamSession.id))
+                    .offset(page.offset).limit(page.size)).all()
+    ids = [pk(s) for s, _c in found]
+    results = dict(db.exec(select(CertificationResult.session_id, func.count())
+                           .where(col(CertificationResult.session_id).in_(ids))
+                           .group_by(col(CertificationResult.session_id))).all())
+    incidents = dict(db.exec(select(IncidentReport.session_id, func.count())
+                             .where(col(IncidentReport.session_id).in_(ids))
+                             .group_by(col(IncidentReport.session_id))).all())
+    return AwaitingList(page, [AwaitingRow(s, c, results.get(pk(s), 0), incidents.get(pk(s), 0))
+                               for s, c in found])
+
+
+@dataclass(frozen=True)
+class CandidateFile:
+    candidate: Candidate
+    result: CertificationResult | None  # None: absent (no test begun)
+    report: CandidateReport | None
+    incidents: list[IncidentReport]
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    session: ExamSession
+    centre: Centre
+    report: SessionReport | None
+    people: list[CandidateFile]
+
+    @property
+    def incident_count(self) -> int:
+        return sum(len(p.incidents) for p in self.people)
+
+
+def session_file(db: Session, session_id: int) -> SessionFile:
+    """A finalised session with everything the jury weighs; 404 for any other session."""
+    found = db.exec(select(ExamSession, Centre)
+                    .join(Centre, col(Centre.id) == col(ExamSession.centre_id))
+                    .where(ExamSession.id == session_id,
+                           col(ExamSession.finalised_at).is_not(None))).first()
+    if found is None:
+        raise HTTPException(404)
+    session, centre = found
+    report = db.exec(select(SessionReport).where(SessionReport.session_id == session_id)).first()
+    candidates = db.exec(select(Candidate).where(Candidate.session_id == session_id)
+                         .order_by(col(Candidate.last_name), col(Candidate.first_name),
+                                   col(Candidate.id))).all()
+    results = {r.candidate_id: r for r in db.exec(
+        select(CertificationResult).where(CertificationResult.session_id == session_id)).all()}
+    reports = {r.candidate_id: r for r in db.exec(
+        select(CandidateReport).where(CandidateReport.session_id == session_id)).all()}
+    incidents: dict[int, list[IncidentReport]] = {}
+    for incident in db.exec(select(IncidentReport).where(IncidentReport.session_id == session_id)
+                            .order_by(col(IncidentReport.id))).all():
+        incidents.setdefault(incident.candidate_id, []).append(incident)
+    people = [CandidateFile(c, results.get(c.id), reports.get(c.id),  # type: ignore[arg-type]
+                            incidents.get(c.id, []))  # type: ignore[arg-type]
+              for c in candidates]
+    return SessionFile(session, centre, report, people)
+
+
+@dataclass
+class DecisionForm:
+    decision: str
+    comment: str
+    errors: dict[str, str]
+
+
+def read_decision(decision: str, comment: str) -> DecisionForm:
+    form = DecisionForm(decision, comment.strip(), {})
+    if decision not in ("", *DECISIONS):
+        form.errors["decision"] = _("Choisissez une décision dans la liste.")
+    if has_control(form.comment):
+        form.errors["comment"] = _("Caractères non valides.")
+    elif len(form.comment) > COMMENT_MAX:
+        form.errors["comment"] = _("Le commentaire ne doit pas dépasser 2000 caractères.")
+    elif decision in DECISIONS and not form.comment:
+        form.errors["comment"] = _("Motivez la décision du jury : elle figure au dossier du "
+                                   "candidat.")
+    return form
+
+
+def _lock_unpublished(db: Session, session_id: int) -> None:
+    """Lock the session's row (PostgreSQL; SQLite has one writer at a time) and refuse if its
+    results are published: a decision and a publication at the same moment are serialised, so
+    no decision lands after the codes were given."""
+    published = db.exec(select(ExamSession.results_published_at)
+                        .where(ExamSession.id == session_id).with_for_update()).first()
+    if published is not None:
+        db.rollback()
+        raise HTTPException(409, _("Les résultats de cette session sont déjà publiés : ils ne "
+                                   "peuvent plus changer."))
+
+
+def decide(db: Session, session: ExamSession, result: CertificationResult, form: DecisionForm,
+           jury_id: int, now: dt.datetime) -> None:
+    """Record the decision while the session is unpublished. Commits."""
+    _lock_unpublished(db, pk(session))
+    db.execute(update(CertificationResult).where(col(CertificationResult.id) == result.id)
+               .values(jury_decision=form.decision or None, jury_comment=form.comment,
+                       jury_decided_at=now, jury_decided_by_id=jury_id))
+    db.commit()
+
+
+def publish(db: Session, session: ExamSession, jury_id: int, now: dt.datetime) -> int:
+    """Publish the session's results and give each validated one its verification code, in one
+    transaction. Commits; returns how many certificates were issued."""
+    _lock_unpublished(db, pk(session))
+    db.execute(update(ExamSession).where(col(ExamSession.id) == session.id)
+               .values(results_published_at=now, results_published_by_id=jury_id))
+    given = certificates.give_codes(db, pk(session))
+    db.commit()
+    return given
