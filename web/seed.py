@@ -23,6 +23,8 @@ DEMO_PROCTOR_PASSWORD = "K7P4MX"
 # The centre administrator's demo account (issue 5): signs in at /centre/connexion.
 DEMO_ADMIN_EMAIL = "admin@college-demo.fr"
 DEMO_ADMIN_PASSWORD = "demo-centre-2026"  # noqa: S105 - a printed demo credential, like the codes above
+DEMO_JURY_EMAIL = "jury@passation-demo.fr"
+DEMO_JURY_PASSWORD = "demo-jury-2026"  # noqa: S105 - a printed demo credential, like the above
 DEMO_CANDIDATES = [
     # last name, first name, birth date, extra time %, accessibility adjustment
     ("Martin", "Léa", dt.date(2011, 3, 14), 0, False),
@@ -91,22 +93,20 @@ def seed_demo(settings: Settings) -> dict[str, object]:
 
 
 def _seed_centre_admin(db, centre_id, settings, now) -> None:  # noqa: ANN001
+    """The demo centre's administrator, and a jury member to publish its results."""
     from web.centre import passwords
     from web.models import StaffUser
+    from web.models.staff import ROLE_CENTRE_ADMIN, ROLE_JURY
 
-    if db.exec(select(StaffUser).where(StaffUser.email == DEMO_ADMIN_EMAIL)).first() is None:
-        db.add(
-            StaffUser(
-                email=DEMO_ADMIN_EMAIL,
-                centre_id=centre_id,
-                created_at=now,
-                password_hash=passwords.hash_password(
-                    DEMO_ADMIN_PASSWORD, passwords.profile_of(settings)
-                ),
-                password_changed_at=now,
-            )
-        )
-        db.commit()
+    for email, password, role, centre in (
+            (DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ROLE_CENTRE_ADMIN, centre_id),
+            (DEMO_JURY_EMAIL, DEMO_JURY_PASSWORD, ROLE_JURY, None)):
+        if db.exec(select(StaffUser).where(StaffUser.email == email)).first() is None:
+            db.add(StaffUser(email=email, role=role, centre_id=centre, created_at=now,
+                             password_hash=passwords.hash_password(
+                                 password, passwords.profile_of(settings)),
+                             password_changed_at=now))
+    db.commit()
 
 
 def print_demo(info: dict[str, object], out=sys.stdout,  # noqa: ANN001
@@ -128,6 +128,10 @@ def print_demo(info: dict[str, object], out=sys.stdout,  # noqa: ANN001
         print(f"  - {first} {last}, {born:%d/%m/%Y}{suffix}", file=out)
     print(f"Centre administrator (Espace centre, {base_url}/centre):", file=out)
     print(f"  e-mail {DEMO_ADMIN_EMAIL}   password {DEMO_ADMIN_PASSWORD}", file=out)
+    print("Jury (same sign-in page; reviews finalised sessions and publishes their results):",
+          file=out)
+    print(f"  e-mail {DEMO_JURY_EMAIL}   password {DEMO_JURY_PASSWORD}", file=out)
+    print(f"Anyone checks a certificate at {base_url}/certificats/verification", file=out)
     print(
         "Steps: the proctor confirms a candidate's presence, then the candidate joins.\n", file=out
     )

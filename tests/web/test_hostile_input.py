@@ -2,7 +2,7 @@
 reach, not only on the ones a story thought of.
 
 Each person (a visitor, candidates at each step, a proctor, a centre's and the platform's
-administrators) opens their pages, follows their links and, on every form they are offered,
+administrators, a jury member) opens their pages, follows their links and, on every form they are offered,
 sends the form as offered and then each field in turn hostile (see `hostile.HOSTILE_VALUES`),
 missing or twice. Numbers in addresses, query strings and cookies are replaced too, and what
 htmx and the candidate's script send is sent as they send it. Whatever is sent,
@@ -40,10 +40,10 @@ from tests.web.flows import (
 from web.centre import invitations
 from web.clock import FrozenClock
 from web.db import session_scope
-from web.models import Answer, ExamSession
+from web.models import Answer, CertificationResult, ExamSession, IncidentReport
 
 ROLES = ("visiteur", "candidat en test", "candidat au code", "candidat aux règles",
-         "candidat en attente", "surveillant", "centre", "plateforme")
+         "candidat en attente", "surveillant", "centre", "plateforme", "jury")
 COPIES = 3
 MAX_PAGES = 40  # per person: every kind of page, not every row's copy of it
 _ADDRESSES = (f"10.77.{i // 250}.{i % 250 + 1}" for i in itertools.count())
@@ -68,6 +68,7 @@ class World:
             centre_id = db.get(ExamSession, self.exam.session_id).centre_id  # type: ignore[union-attr]
         make_staff(db_engine, now, f"admin{n}@college.fr", centre_id=centre_id)
         make_staff(db_engine, now, f"plateforme{n}@passation.fr", platform=True)
+        make_staff(db_engine, now, f"jury{n}@passation.fr", jury=True)
         # Many copies of what a form can use up (a test to end, a session to finalise): when
         # one is used, the same form is still offered for the next, without a new world.
         bank, version = app.state.content.engine_bank, app.state.content.config.version
@@ -81,6 +82,7 @@ class World:
                         now - dt.timedelta(days=3 + i), ["ok", "ko"] * 16)
             make_course(db_engine, bank, version, earlier, people[1],
                         now - dt.timedelta(days=3 + i), ["ok"] * 5, running=True, unanswered=1)
+            self._finalised(centre_id, now - dt.timedelta(days=10 + i), bank, version)
         with session_scope(db_engine) as db:
             self.invitation = invitations.invite(db, centre_id, f"invite{n}@college.fr", now)
             db.commit()
@@ -88,7 +90,8 @@ class World:
         self.starts: dict[str, list[str]] = {}
         session = self.exam.session_id
         visitor = self._add("visiteur", ["/", "/candidat", "/surveillant", "/centre/connexion",
-                                         f"/centre/invitation/{self.invitation}", "/nulle-part"])
+                                         f"/centre/invitation/{self.invitation}", "/nulle-part",
+                                         "/certificats/verification?code=P-2B4C6D8F"])
         assert visitor.get("/").status_code == 200
         self.candidates = {}
         for role, first in (("candidat en test", "Léa"), ("candidat au code", "Hugo"),
@@ -119,14 +122,31 @@ class World:
                                                       "password": PROCTOR_PASSWORD})
         assert signed_in.url.path == f"/surveillant/session/{session}", signed_in.text
         for role, email in (("centre", f"admin{n}@college.fr"),
-                            ("plateforme", f"plateforme{n}@passation.fr")):
+                            ("plateforme", f"plateforme{n}@passation.fr"),
+                            ("jury", f"jury{n}@passation.fr")):
             staff = self._add(role, ["/centre", "/centre/sessions", "/admin/centres",
-                                     "/admin/finalisations-en-retard", "/centre/mot-de-passe"])
+                                     "/admin/finalisations-en-retard", "/centre/mot-de-passe",
+                                     "/jury/sessions"])
             response = staff.post("/centre/connexion", data={"email": email,
                                                              "password": PASSWORD})
             assert response.url.path != "/centre/connexion", response.text
         for browser in self.browsers.values():
             browser.follow_redirects = False
+
+    def _finalised(self, centre_id: int, when: dt.datetime, bank: Any, version: str) -> None:
+        """A session its centre finalised, awaiting the jury: one result, one incident."""
+        session_id, people = add_session(self.db_engine, centre_id, when)
+        course_id = make_course(self.db_engine, bank, version, session_id, people[0], when,
+                                ["ok", "ko"] * 16)
+        with session_scope(self.db_engine) as db:
+            db.get(ExamSession, session_id).finalised_at = when  # type: ignore[union-attr]
+            db.add(CertificationResult(course_id=course_id, session_id=session_id,
+                                       candidate_id=people[0], status="validated", score=300,
+                                       level=3, answered=32, ended_by="completed",
+                                       config_version=version, computed_at=when))
+            db.add(IncidentReport(session_id=session_id, candidate_id=people[0],
+                                  category="other", comment="Bruit", created_at=when))
+            db.commit()
 
     def _add(self, role: str, starts: list[str]) -> TestClient:
         self.browsers[role] = _browser(self.exam.app)

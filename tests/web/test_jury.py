@@ -3,6 +3,7 @@ then hands out certificates that anyone can check with their verification code."
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -251,3 +252,17 @@ def test_codes_are_drawn_from_the_alphabet_and_read_back_as_typed() -> None:
     assert certificates.normalise_code("P-2B4C6D8F9") is None
     assert certificates.normalise_code("P-0B4C6D8F") is None  # 0 is not in the alphabet
     assert certificates.normalise_code("x" * 5000) is None
+
+
+def test_jury_members_are_created_from_the_command_line(settings, monkeypatch, capsys,
+                                                        client: TestClient) -> None:  # noqa: ANN001
+    from web.centre import admin as admin_cli
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Un mot de passe solide\n"))
+    assert admin_cli.main(["create-jury-member", "Jury@Education.gouv.fr", "--password-stdin"],
+                          settings) == 0
+    assert "Membre du jury créé : jury@education.gouv.fr" in capsys.readouterr().out
+    signed_in = Admin(client, "jury@education.gouv.fr", "Un mot de passe solide").sign_in()
+    assert signed_in.url.path == "/jury/sessions"
+    assert 'href="/jury/sessions" aria-current="page"' in signed_in.text  # its own menu
+    assert "/admin/centres" not in signed_in.text
