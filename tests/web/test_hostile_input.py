@@ -2,12 +2,12 @@
 reach, not only on the ones a story thought of.
 
 Each person (a visitor, candidates at each step, a proctor, a centre's and the platform's
-administrators, a jury member) opens their pages, follows their links and, on every form they are offered,
-sends the form as offered and then each field in turn hostile (see `hostile.HOSTILE_VALUES`),
-missing or twice. Numbers in addresses, query strings and cookies are replaced too, and what
-htmx and the candidate's script send is sent as they send it. Whatever is sent,
-the answer is below 500, a refusal says why, and the answers a candidate had given are still
-there, unchanged.
+administrators, a jury member) opens their pages, follows their links and, on every form they
+are offered, sends the form as offered and then each field in turn hostile (see
+`hostile.HOSTILE_VALUES`), missing or twice. Numbers in addresses, query strings and cookies
+are replaced too, and what htmx and the candidate's script send is sent as they send it.
+Whatever is sent, the answer is below 500, a refusal says why, and the answers a candidate had
+given are still there, unchanged.
 
 A form that succeeds may change the world (a session deleted, a proctor signed out, a test
 ended); when the form is no longer on its page, the story builds a new world and goes on.

@@ -7,9 +7,10 @@ import io
 import re
 
 import pytest
+from sqlmodel import select
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import Admin, make_staff
+from tests.web.centre_support import Admin, add_session, make_course, make_staff, use_test_bank
 from tests.web.pages import assert_security_headers, text
 from tests.web.test_centre_finalisation import Story
 from web.centre import results
@@ -226,7 +227,6 @@ def test_each_space_is_closed_to_the_others(story: Story, jury: Jury,
     # A session not finalised is not the jury's.
     other_centre, _ = make_staff(story.db_engine, story.clock.now(), "autre@lycee.fr",
                                  centre="Lycée")
-    from tests.web.centre_support import add_session
     open_session, ids = add_session(story.db_engine, other_centre, story.clock.now())
     assert jury.client.get(f"/jury/sessions/{open_session}").status_code == 404
     assert jury.client.post(f"/jury/sessions/{open_session}/publier").status_code == 404
@@ -266,3 +266,43 @@ def test_jury_members_are_created_from_the_command_line(settings, monkeypatch, c
     assert signed_in.url.path == "/jury/sessions"
     assert 'href="/jury/sessions" aria-current="page"' in signed_in.text  # its own menu
     assert "/admin/centres" not in signed_in.text
+
+
+def test_results_published_before_the_jury_existed_get_their_codes(
+        app, database_url: str, db_engine, clock) -> None:  # noqa: ANN001
+    """Until migration 0011, finalisation published at once: those certificates exist too."""
+    from web.migrate import downgrade, upgrade
+
+    now = clock.now()
+    bank, version = use_test_bank(app), app.state.content.config.version
+    centre_id, _ = make_staff(db_engine, now, "chef@college.fr", centre="Collège")
+    candidates: dict[int, tuple[str, bool]] = {}
+    for published in (True, False):
+        session_id, ids = add_session(db_engine, centre_id or 0, now)
+        with session_scope(db_engine) as db:
+            exam = db.get(ExamSession, session_id)
+            exam.finalised_at = now  # type: ignore[union-attr]
+            exam.results_published_at = now if published else None  # type: ignore[union-attr]
+            db.commit()
+        for candidate, status in zip(ids, ("validated", "rejected"), strict=True):
+            course = make_course(db_engine, bank, version, session_id, candidate, now,
+                                 ["ok"] * 32)
+            with session_scope(db_engine) as db:
+                db.add(CertificationResult(course_id=course, session_id=session_id,
+                                           candidate_id=candidate, status=status, score=300,
+                                           level=3, answered=32, ended_by="completed",
+                                           config_version=version, computed_at=now))
+                db.commit()
+            candidates[candidate] = (status, published)
+    downgrade(database_url, "0010")  # drops the codes' column; upgrading again draws them
+    db_engine.dispose()
+    upgrade(database_url)
+    db_engine.dispose()
+    with session_scope(db_engine) as db:
+        stored = {r.candidate_id: r.verification_code
+                  for r in db.exec(select(CertificationResult)).all()}
+    for candidate, (status, published) in candidates.items():
+        if status == "validated" and published:
+            assert CODE.match(stored[candidate] or ""), stored
+        else:
+            assert stored[candidate] is None, (status, published)

@@ -78,7 +78,8 @@ class ExamSession(ExamSessionBase, table=True):
     # Set by the jury when it publishes the session's results (web.jury); until then the centre
     # sees them as provisional and no certificate exists.
     results_published_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
-    results_published_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # Who published (an audit field, without a foreign key: migration 0011).
+    results_published_by_id: int | None = None
 
 
 class CandidateBase(SQLModel):

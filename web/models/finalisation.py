@@ -83,10 +83,10 @@ class CertificationResult(SQLModel, table=True):
     jury_decision: str | None = Field(default=None, max_length=20)
     jury_comment: str = Field(default="", max_length=2000)
     jury_decided_at: dt.datetime | None = Field(default=None, sa_type=Timestamp)
-    jury_decided_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    jury_decided_by_id: int | None = None  # an audit field, without a foreign key (0011)
     # Given at publication to every validated result: what the candidate shares and anyone
     # can check (web.jury.certificates).
-    verification_code: str | None = Field(default=None, max_length=10, unique=True)
+    verification_code: str | None = Field(default=None, max_length=10, unique=True, index=True)
 
     @property
     def final_status(self) -> str:
