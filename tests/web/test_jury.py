@@ -213,6 +213,18 @@ def test_the_jury_cancels_or_rejects_with_a_reason_and_the_computed_result_is_ke
     assert story.stored()["abandoned"].jury_decision is None
 
 
+def test_the_jury_opens_any_finalised_session_by_its_number(story: Story, jury: Jury) -> None:
+    jury.publish()  # no longer in the list of sessions awaiting the jury
+    assert f"Session {story.session_id}" not in text(jury.client.get("/jury/sessions"))
+    found = jury.client.get("/jury/sessions", params={"session": f" {story.session_id} "})
+    assert found.url.path == jury.base and "Publiée le" in text(found)
+    for typed in ("999999", "abc", "²", "9" * 5000, "\x00"):
+        missing = jury.client.get("/jury/sessions", params={"session": typed})
+        assert missing.status_code == 404, typed
+        assert "Aucune session finalisée ne porte le numéro" in text(missing)
+        assert 'role="alert"' in missing.text
+
+
 def test_each_space_is_closed_to_the_others(story: Story, jury: Jury,
                                             app) -> None:  # noqa: ANN001
     # A centre administrator is not the jury, and the jury is not a centre.

@@ -81,6 +81,12 @@ def awaiting(db: Session, number: int) -> AwaitingList:
                                for s, c in found])
 
 
+def is_finalised(db: Session, session_id: int) -> bool:
+    return db.exec(select(ExamSession.id).where(
+        ExamSession.id == session_id, col(ExamSession.finalised_at).is_not(None))).first() \
+        is not None
+
+
 @dataclass(frozen=True)
 class CandidateFile:
     candidate: Candidate

@@ -11,16 +11,29 @@ from web.centre.forms import path_int
 from web.centre.paging import page_number
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
+from web.inputs import whole_number, without_control
 from web.jury import review
 from web.models import pk
 
 
 @endpoint
 def awaiting(ctx: Ctx) -> Response:
+    """The sessions awaiting the jury; `?session=N` opens any finalised session's file (one
+    already published, to read it again)."""
     user = auth.require_jury(ctx)
-    listing = review.awaiting(ctx.db, page_number(ctx.request.query_params.get("page")))
-    return ctx.render("jury/sessions.html", {"user": user, "listing": listing},
-                      status=404 if listing.page.missing else 200, no_store=True)
+    params = ctx.request.query_params
+    typed = without_control(params.get("session", "")).strip()
+    error = None
+    if typed:
+        number = whole_number(typed)
+        if number is not None and review.is_finalised(ctx.db, number):
+            return ctx.redirect(f"/jury/sessions/{number}")
+        error = _("Aucune session finalisée ne porte le numéro %(n)s.") % {"n": typed[:20]}
+    listing = review.awaiting(ctx.db, page_number(params.get("page")))
+    status = 404 if listing.page.missing or error else 200
+    return ctx.render("jury/sessions.html", {"user": user, "listing": listing,
+                                             "typed": typed[:20], "error": error},
+                      status=status, no_store=True)
 
 
 def _file_page(ctx: Ctx, user: object, file: review.SessionFile, *, status: int = 200,
