@@ -91,22 +91,22 @@ def require_centre_admin(ctx: Ctx) -> StaffUser:
     return user
 
 
-def require_platform_admin(ctx: Ctx) -> StaffUser:
+def _require_national(ctx: Ctx, role: str) -> StaffUser:
+    """A signed-in account of a national role (no centre)."""
     user = current_staff(ctx)
     if user is None:
         raise _login_redirect(ctx)
-    if user.role != ROLE_PLATFORM_ADMIN:
+    if user.role != role:
         raise HTTPException(403)
     return user
+
+
+def require_platform_admin(ctx: Ctx) -> StaffUser:
+    return _require_national(ctx, ROLE_PLATFORM_ADMIN)
 
 
 def require_jury(ctx: Ctx) -> StaffUser:
-    user = current_staff(ctx)
-    if user is None:
-        raise _login_redirect(ctx)
-    if user.role != ROLE_JURY:
-        raise HTTPException(403)
-    return user
+    return _require_national(ctx, ROLE_JURY)
 
 
 def authenticate(ctx: Ctx, email: str, password: str) -> StaffUser | None:
