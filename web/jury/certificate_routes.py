@@ -14,6 +14,7 @@ from web.centre import auth, sessions
 from web.centre.forms import path_int
 from web.handler import Ctx, endpoint
 from web.i18n import gettext_ as _
+from web.inputs import without_control
 from web.jury import certificates
 
 # A code cannot be guessed (3·10¹⁰ of them), but nobody may try: an employer or a school
@@ -31,7 +32,8 @@ def verify(ctx: Ctx) -> Response:
     """GET with the code in the query: the form works without JavaScript, and a link with the
     code (what a candidate shares) opens the certificate at once."""
     typed = ctx.request.query_params.get("code", "")
-    context: dict[str, object] = {"typed": typed[:40], "certificate": None, "error": None}
+    context: dict[str, object] = {"typed": without_control(typed)[:40], "certificate": None,
+                                  "error": None}
     if not typed.strip():
         return ctx.render("certificate/verify.html", context)
     key = f"certificate-lookup:ip:{ratelimit.client_address(ctx.request)}"
