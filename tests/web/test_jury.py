@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from tests.web.centre_support import Admin, add_session, make_course, make_staff, use_test_bank
@@ -16,7 +16,7 @@ from tests.web.test_centre_finalisation import Story
 from web.centre import results
 from web.db import session_scope
 from web.jury import certificates
-from web.models import CertificationResult, Course, ExamSession
+from web.models import Answer, CertificationResult, Course, ExamSession, LiveAlert, ServedItem
 
 JURY_EMAIL = "jury@education.gouv.fr"
 CODE = re.compile(r"^P-[2346789BCDFGHJKMPQRTVWXY]{8}$")
@@ -107,6 +107,32 @@ def test_the_jury_reviews_then_publishes_and_each_validated_result_gets_its_code
     certificate = story.client.get(f"{story.base}/certificats/{story.ids['finished']}")
     assert certificate.status_code == 200
     assert given["finished"] in text(certificate) and "Léa NomA" in text(certificate)
+
+
+def test_the_file_shows_how_each_test_went_as_the_server_recorded_it(
+        story: Story, jury: Jury) -> None:
+    with session_scope(story.db_engine) as db:
+        stopped = db.get(Course, story.courses["technical"])
+        stopped.end_comment = "technique: Écran noir"  # as web.proctor.actions stores it
+        finished = db.get(Course, story.courses["finished"])
+        finished.granted_minutes, finished.extra_time_percent = 10, 33
+        served = db.exec(select(ServedItem).where(ServedItem.course_id == finished.id)
+                         .order_by(col(ServedItem.position))).all()
+        for item, status in zip(served, ("validated", "dismissed", "dismissed"), strict=False):
+            db.add(LiveAlert(course_id=finished.id, session_id=story.session_id,
+                             served_item_id=item.id, status=status, created_at=finished.started_at))
+        answer = db.exec(select(Answer).where(Answer.served_item_id == served[3].id)).one()
+        answer.focused_out = True
+        db.commit()
+    page = text(jury.client.get(jury.base))
+    finished_part = page[page.index('id="candidat-' + str(story.ids["finished"])):]
+    finished_part = finished_part[:finished_part.index("</section>")]
+    assert "Test terminé" in finished_part
+    assert "temps majoré 33 %, temps accordé par le surveillant 10 min" in finished_part
+    assert "1 validé(s) (question retirée), 2 rejeté(s)" in finished_part
+    assert "<dt>Sorties du mode focus</dt>\n    <dd>1</dd>" in finished_part
+    stopped_part = page[page.index('id="candidat-' + str(story.ids["technical"])):]
+    assert "Arrêté par le surveillant (Problème technique – Écran noir)" in stopped_part
 
 
 def test_anyone_checks_a_certificate_with_its_code(story: Story, jury: Jury,

@@ -15,19 +15,27 @@ from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
 from web.centre.paging import Page
+from web.i18n import N_
 from web.i18n import gettext_ as _
 from web.inputs import has_control
 from web.jury import certificates
 from web.models import (
+    Answer,
     Candidate,
     CandidateReport,
     Centre,
     CertificationResult,
+    Course,
     ExamSession,
     IncidentReport,
+    LiveAlert,
+    ServedItem,
     SessionReport,
     pk,
 )
+from web.models.course import END_BY_PROCTOR
+from web.proctor.actions import END_REASONS
+from web.proctor.live import END_REASON_LABELS
 
 PAGE_SIZE = 50
 PATH = "/jury/sessions"
@@ -88,11 +96,23 @@ def is_finalised(db: Session, session_id: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Conduct:
+    """How a candidate's test went, as the server recorded it (not as the centre reported it)."""
+    course: Course
+    end: str  # how it ended, in words
+    proctor_reason: str | None  # when the proctor ended it: why, in words, with the comment
+    problems_validated: int  # questions withdrawn after a reported problem
+    problems_dismissed: int
+    focus_exits: int  # answers given after leaving a focus-mode question
+
+
+@dataclass(frozen=True)
 class CandidateFile:
     candidate: Candidate
     result: CertificationResult | None  # None: absent (no test begun)
     report: CandidateReport | None
     incidents: list[IncidentReport]
+    conduct: Conduct | None = None
 
 
 @dataclass(frozen=True)
@@ -128,10 +148,46 @@ def session_file(db: Session, session_id: int) -> SessionFile:
     for incident in db.exec(select(IncidentReport).where(IncidentReport.session_id == session_id)
                             .order_by(col(IncidentReport.id))).all():
         incidents.setdefault(incident.candidate_id, []).append(incident)
+    conduct = _conduct(db, session_id)
     people = [CandidateFile(c, results.get(c.id), reports.get(c.id),  # type: ignore[arg-type]
-                            incidents.get(c.id, []))  # type: ignore[arg-type]
+                            incidents.get(c.id, []), conduct.get(c.id))  # type: ignore[arg-type]
               for c in candidates]
     return SessionFile(session, centre, report, people)
+
+
+def _proctor_reason(comment: str | None) -> str | None:
+    """`web.proctor.actions.end_test` stores "reason: comment" (or the reason alone)."""
+    if not comment:
+        return None
+    key, _sep, note = comment.partition(": ")
+    label = END_REASONS.get(key)
+    said = _(label) if label else key
+    return f"{said} – {note}" if note else said
+
+
+def _conduct(db: Session, session_id: int) -> dict[int, Conduct]:
+    """Each course of the session, with its alerts and focus exits counted: three statements."""
+    courses = db.exec(select(Course).where(Course.session_id == session_id)).all()
+    alerts: dict[tuple[int, str], int] = {
+        (course_id, status): count for course_id, status, count in db.exec(
+            select(LiveAlert.course_id, LiveAlert.status, func.count())
+            .where(LiveAlert.session_id == session_id)
+            .group_by(col(LiveAlert.course_id), col(LiveAlert.status))).all()}
+    # Answers have no index by course (migration 0005): reached through the served items.
+    exits = dict(db.exec(
+        select(ServedItem.course_id, func.count())
+        .select_from(Course)
+        .join(ServedItem, col(ServedItem.course_id) == col(Course.id))
+        .join(Answer, col(Answer.served_item_id) == col(ServedItem.id))
+        .where(Course.session_id == session_id, col(Answer.focused_out).is_(True))
+        .group_by(col(ServedItem.course_id))).all())
+    return {course.candidate_id: Conduct(
+        course=course, end=_(END_REASON_LABELS.get(course.end_reason or "", N_("En cours"))),
+        proctor_reason=(_proctor_reason(course.end_comment)
+                        if course.end_reason == END_BY_PROCTOR else None),
+        problems_validated=alerts.get((pk(course), "validated"), 0),
+        problems_dismissed=alerts.get((pk(course), "dismissed"), 0),
+        focus_exits=exits.get(pk(course), 0)) for course in courses}
 
 
 @dataclass
