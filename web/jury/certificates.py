@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 import engine
+from web.centre.time_zones import local_time
 from web.i18n import gettext_ as _
 from web.models import Candidate, Centre, CertificationResult, ExamSession
 
@@ -100,7 +101,7 @@ class Certificate:
     birth_place: str
     centre: str
     session_date: dt.date
-    published_at: dt.datetime
+    published_on: dt.date  # in the centre's zone, like the session's date
     score: int
     level: int
     level_name: str
@@ -116,7 +117,8 @@ def _certificate(result: CertificationResult, candidate: Candidate, session: Exa
         code=result.verification_code or "", last_name=candidate.last_name,
         first_name=candidate.first_name, birth_date=candidate.birth_date,
         birth_place=candidate.birth_place, centre=centre.name, session_date=session.date,
-        published_at=session.results_published_at,  # type: ignore[arg-type]
+        published_on=local_time(session.results_published_at,  # type: ignore[arg-type]
+                                centre.time_zone).date(),
         score=result.final_score, level=result.final_level,
         level_name=en if lang == "en" else fr,
         level_meaning=level_meanings()[result.final_level],
