@@ -18,11 +18,17 @@ from tests.browser.people import OpenPage
 from tests.browser.server import LiveServer
 from tests.browser.test_wcag_pages import assert_no_problems, open_audited
 from tests.browser.wcag import PageAudit, assert_titles_tell_the_pages_apart
-from tests.web.centre_support import PASSWORD, add_session, make_course, make_staff
+from tests.web.centre_support import (
+    PASSWORD,
+    add_session,
+    finalised_session,
+    make_course,
+    make_staff,
+)
 from web.clock import utcnow
 from web.content_state import load_content
 from web.db import session_scope
-from web.models import CertificationResult
+from web.models import CertificationResult, ExamSession
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +56,10 @@ def test_the_jury_publishes_and_a_certificate_is_printed_then_checked(
     centre.press("Finaliser la session")
     expect(centre.page.get_by_text("Résultats provisoires")).to_be_visible()
 
+    # And a session where nothing happened: the jury may publish it without opening it.
+    quiet, _ = finalised_session(engine, content.engine_bank, content.config.version,
+                                 centre_id or 0, now - dt.timedelta(days=2))
+
     jury_email = f"jury-{secrets.token_hex(4)}@education.gouv.fr"
     make_staff(engine, now, jury_email, jury=True)
     jury = CentreDesk(open_audited(open_page), jury_email, PASSWORD)
@@ -58,6 +68,11 @@ def test_the_jury_publishes_and_a_certificate_is_printed_then_checked(
     expect(jury.page.get_by_role("heading", level=1)).to_have_text(
         re.compile(r"^Sessions à examiner \(\d+\)$"))
     jury.audit("jury-sessions")
+    jury_audit.check("jury-sessions", big_text=True)
+    # Publishing the quiet sessions leaves this one, where a test was stopped, to be read.
+    jury.page.get_by_role("button", name=re.compile(r"^Publier ce")).click()
+    expect(jury.page.get_by_role("status").first).to_contain_text("publiée")
+    jury.audit("jury-sessions-published")
     jury_audit.check("jury-sessions", big_text=True)
     jury.follow(f"Session {session_id}")
     jury.heading(f"Session {session_id} – examen par le jury")
@@ -85,6 +100,8 @@ def test_the_jury_publishes_and_a_certificate_is_printed_then_checked(
         stored = {r.candidate_id: r for r in db.exec(select(CertificationResult).where(
             CertificationResult.session_id == session_id)).all()}
     assert stored[hugo].final_status == "cancelled" and stored[hugo].verification_code is None
+    with session_scope(engine) as db:
+        assert db.get(ExamSession, quiet).results_published_at is not None  # type: ignore[union-attr]
     code = stored[lea].verification_code
     assert code is not None
 

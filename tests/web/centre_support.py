@@ -138,3 +138,24 @@ class Admin:
         match = re.search(r"/centre/sessions/(\d+)$", str(response.url))
         assert match, response.url
         return int(match.group(1))
+
+
+def finalised_session(db_engine: Engine, bank: engine.ItemBank, config_version: str,
+                      centre_id: int, now: dt.datetime, *,
+                      end_reason: str = "completed") -> tuple[int, int]:
+    """A session its centre finalised at `now`, awaiting the jury: one candidate who answered
+    32 questions, with a validated result (as finalisation stores it). (session id, candidate
+    id)."""
+    from web.models import CertificationResult
+
+    session_id, ids = add_session(db_engine, centre_id, now, candidates=1)
+    course = make_course(db_engine, bank, config_version, session_id, ids[0], now,
+                         ["ok", "ko"] * 16, end_screen=True, end_reason=end_reason)
+    with session_scope(db_engine) as db:
+        db.get(ExamSession, session_id).finalised_at = now  # type: ignore[union-attr]
+        db.add(CertificationResult(course_id=course, session_id=session_id, candidate_id=ids[0],
+                                   status="validated", score=300, level=3, answered=32,
+                                   ended_by="completed", config_version=config_version,
+                                   computed_at=now))
+        db.commit()
+    return session_id, ids[0]

@@ -29,7 +29,13 @@ from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from tests.web import hostile
-from tests.web.centre_support import PASSWORD, add_session, make_course, make_staff
+from tests.web.centre_support import (
+    PASSWORD,
+    add_session,
+    finalised_session,
+    make_course,
+    make_staff,
+)
 from tests.web.flows import (
     ACCESS_CODE,
     PROCTOR_PASSWORD,
@@ -40,7 +46,7 @@ from tests.web.flows import (
 from web.centre import invitations
 from web.clock import FrozenClock
 from web.db import session_scope
-from web.models import Answer, CertificationResult, ExamSession, IncidentReport
+from web.models import Answer, ExamSession, IncidentReport
 
 ROLES = ("visiteur", "candidat en test", "candidat au code", "candidat aux règles",
          "candidat en attente", "surveillant", "centre", "plateforme", "jury")
@@ -135,16 +141,9 @@ class World:
 
     def _finalised(self, centre_id: int, when: dt.datetime, bank: Any, version: str) -> None:
         """A session its centre finalised, awaiting the jury: one result, one incident."""
-        session_id, people = add_session(self.db_engine, centre_id, when)
-        course_id = make_course(self.db_engine, bank, version, session_id, people[0], when,
-                                ["ok", "ko"] * 16)
+        session_id, candidate = finalised_session(self.db_engine, bank, version, centre_id, when)
         with session_scope(self.db_engine) as db:
-            db.get(ExamSession, session_id).finalised_at = when  # type: ignore[union-attr]
-            db.add(CertificationResult(course_id=course_id, session_id=session_id,
-                                       candidate_id=people[0], status="validated", score=300,
-                                       level=3, answered=32, ended_by="completed",
-                                       config_version=version, computed_at=when))
-            db.add(IncidentReport(session_id=session_id, candidate_id=people[0],
+            db.add(IncidentReport(session_id=session_id, candidate_id=candidate,
                                   category="other", comment="Bruit", created_at=when))
             db.commit()
 

@@ -10,7 +10,14 @@ import pytest
 from sqlmodel import col, select
 from starlette.testclient import TestClient
 
-from tests.web.centre_support import Admin, add_session, make_course, make_staff, use_test_bank
+from tests.web.centre_support import (
+    Admin,
+    add_session,
+    finalised_session,
+    make_course,
+    make_staff,
+    use_test_bank,
+)
 from tests.web.pages import assert_security_headers, text
 from tests.web.test_centre_finalisation import Story
 from web.centre import results
@@ -344,3 +351,33 @@ def test_results_published_before_the_jury_existed_get_their_codes(
             assert CODE.match(stored[candidate] or ""), stored
         else:
             assert stored[candidate] is None, (status, published)
+
+
+def test_sessions_where_nothing_happened_are_published_together(story: Story, jury: Jury,
+                                                                app) -> None:  # noqa: ANN001
+    """At national scale most sessions have nothing to review: one click publishes them; any
+    session with an incident report or a test ended by a proctor keeps waiting for a reader."""
+    bank, version = story.bank, story.version
+    now = story.clock.now()
+    with session_scope(story.db_engine) as db:
+        centre_id = db.get(ExamSession, story.session_id).centre_id
+    quiet = [finalised_session(story.db_engine, bank, version, centre_id, now)[0]
+             for _ in range(2)]
+    stopped, _ = finalised_session(story.db_engine, bank, version, centre_id, now,
+                                   end_reason="ended_by_proctor")
+    listing = text(jury.client.get("/jury/sessions"))
+    assert "2 sessions attendent sans aucun signalement" in listing
+    done = jury.client.post("/jury/sessions/publier-sans-signalement")
+    assert done.url.path == "/jury/sessions" and "2 sessions publiées." in text(done)
+    assert "sans aucun signalement" not in text(done)  # none left
+    with session_scope(story.db_engine) as db:
+        published = {s.id: s.results_published_at for s in db.exec(select(ExamSession)).all()}
+        coded = {r.session_id: r.verification_code for r in db.exec(
+            select(CertificationResult).where(col(CertificationResult.session_id).in_(quiet)))}
+    assert all(published[s] == now for s in quiet)
+    assert published[stopped] is None and published[story.session_id] is None  # to be read
+    assert all(CODE.match(code or "") for code in coded.values())
+    again = jury.client.post("/jury/sessions/publier-sans-signalement")
+    assert "Aucune session n'attendait sans signalement : rien n'a été publié." in text(again)
+    # Only the jury may.
+    assert story.client.post("/jury/sessions/publier-sans-signalement").status_code == 403

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import exists, func, update
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 
@@ -51,6 +51,36 @@ def decision_labels() -> dict[str, str]:
     return {"": _("Maintenir le résultat calculé"),
             "cancelled": _("Annuler la certification (cause technique, incident)"),
             "rejected": _("Rejeter la certification (fraude)")}
+
+
+# Sessions the jury may publish without opening them: nothing reported by the centre, and no
+# test ended by a proctor (fraud, illness). A tested "where anything happened" rule, not a
+# judgement: any such session keeps waiting for a reader.
+_QUIET = (_AWAITING
+          & ~exists().where(col(IncidentReport.session_id) == col(ExamSession.id))
+          & ~exists().where(col(Course.session_id) == col(ExamSession.id),
+                            col(Course.end_reason) == END_BY_PROCTOR))
+QUIET_BATCH = 200  # sessions published per click: each is its own short transaction
+
+
+def quiet_count(db: Session) -> int:
+    return db.exec(select(func.count()).select_from(ExamSession).where(_QUIET)).one()
+
+
+def publish_quiet(db: Session, jury_id: int, now: dt.datetime) -> int:
+    """Publish up to QUIET_BATCH quiet sessions, the longest waiting first; how many were."""
+    ids = db.exec(select(ExamSession.id).where(_QUIET)
+                  .order_by(col(ExamSession.finalised_at), col(ExamSession.id))
+                  .limit(QUIET_BATCH)).all()
+    published = 0
+    for session_id in ids:
+        session = db.get(ExamSession, session_id)
+        try:
+            publish(db, session, jury_id, now)  # type: ignore[arg-type]
+        except HTTPException:  # published meanwhile by another jury member
+            continue
+        published += 1
+    return published
 
 
 @dataclass(frozen=True)

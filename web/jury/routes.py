@@ -31,9 +31,20 @@ def awaiting(ctx: Ctx) -> Response:
         error = _("Aucune session finalisée ne porte le numéro %(n)s.") % {"n": typed[:20]}
     listing = review.awaiting(ctx.db, page_number(params.get("page")))
     status = 404 if listing.page.missing or error else 200
+    published = whole_number(params.get("publiees", ""))
     return ctx.render("jury/sessions.html", {"user": user, "listing": listing,
-                                             "typed": typed[:20], "error": error},
+                                             "typed": typed[:20], "error": error,
+                                             "quiet": review.quiet_count(ctx.db),
+                                             "batch": review.QUIET_BATCH,
+                                             "published": published},
                       status=status, no_store=True)
+
+
+@endpoint
+def publish_quiet(ctx: Ctx) -> Response:
+    user = auth.require_jury(ctx)
+    published = review.publish_quiet(ctx.db, pk(user), ctx.now)
+    return ctx.redirect(f"/jury/sessions?publiees={published}")
 
 
 def _file_page(ctx: Ctx, user: object, file: review.SessionFile, *, status: int = 200,
@@ -82,6 +93,8 @@ def publish(ctx: Ctx) -> Response:
 S = "/jury/sessions/{session_id:int}"
 routes = [
     Route("/jury/sessions", awaiting, name="jury_sessions"),
+    Route("/jury/sessions/publier-sans-signalement", publish_quiet, methods=["POST"],
+          name="jury_publish_quiet"),
     Route(S, session_file, name="jury_session"),
     Route(S + "/candidats/{candidate_id:int}/decision", decision, methods=["POST"],
           name="jury_decision"),
