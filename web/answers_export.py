@@ -4,8 +4,9 @@
     python -m engine.calibrate --answers answers.csv --out items.csv
 
 One row per answer: the course's number, the item and its result (ok, ko, skipped, timedout,
-focusedOut), and nothing about the person. Tests a proctor ended (fraud, illness) are left
-out: what was answered there may not reflect the candidate. Rows are streamed from the
+focusedOut), and nothing about the person. Tests a proctor ended (fraud, illness), and tests
+whose result was rejected (the centre reported fraud, or the jury rejected it), are left out:
+what was answered there may not reflect the candidate. Rows are streamed from the
 database, so the export of a national year (tens of millions of answers) holds a few thousand
 rows in memory at a time.
 """
@@ -17,11 +18,12 @@ import csv
 import datetime as dt
 from typing import TextIO
 
+from sqlalchemy import exists
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from web.db import make_engine
-from web.models import Answer, Course
+from web.models import Answer, CertificationResult, Course
 from web.models.course import COURSE_ENDED, END_BY_PROCTOR
 from web.settings import Settings
 
@@ -31,9 +33,14 @@ BATCH = 5_000
 def export(engine: Engine, out: TextIO, since: dt.date | None = None) -> int:
     """Write the answers of finished tests (started on or after `since`) to `out`; returns the
     number of answers written."""
+    rejected = exists().where(
+        col(CertificationResult.course_id) == col(Course.id),
+        (col(CertificationResult.ended_by) == "fraud")
+        | (col(CertificationResult.jury_decision) == "rejected"))
     statement = (select(Answer.course_id, Answer.item_id, Answer.result)
                  .join(Course, col(Course.id) == col(Answer.course_id))
-                 .where(Course.state == COURSE_ENDED, col(Course.end_reason) != END_BY_PROCTOR)
+                 .where(Course.state == COURSE_ENDED, col(Course.end_reason) != END_BY_PROCTOR,
+                        ~rejected)
                  .order_by(col(Answer.course_id), col(Answer.id)))
     if since is not None:
         statement = statement.where(col(Course.started_at) >= dt.datetime.combine(

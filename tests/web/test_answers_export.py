@@ -19,6 +19,8 @@ from tests.web.centre_support import (
 )
 from web.answers_export import main
 from web.clock import FrozenClock
+from web.db import session_scope
+from web.models import CertificationResult
 from web.models.course import END_BY_PROCTOR
 
 
@@ -37,6 +39,17 @@ def test_finished_tests_are_exported_without_the_person_and_read_by_calibration(
     timed_out = make_course(db_engine, bank, "v1", session, people[3], now, ["timedout", "ok"],
                             end_reason="time_expired")
     make_course(db_engine, bank, "v1", earlier, others[0], now - dt.timedelta(days=40), ["ok"])
+    # Finished, but their results were rejected: fraud reported by the centre, or by the jury.
+    for ended_by, decision in (("fraud", None), ("completed", "rejected")):
+        session_id, ids = add_session(db_engine, centre, now, candidates=1)
+        course = make_course(db_engine, bank, "v1", session_id, ids[0], now, ["ok", "ok"])
+        with session_scope(db_engine) as db:
+            db.add(CertificationResult(course_id=course, session_id=session_id,
+                                       candidate_id=ids[0], status="rejected"
+                                       if ended_by == "fraud" else "validated",
+                                       answered=2, ended_by=ended_by, jury_decision=decision,
+                                       config_version="v1", computed_at=now))
+            db.commit()
 
     out = tmp_path / "answers.csv"
     settings = fast_settings(database_url)
@@ -48,7 +61,7 @@ def test_finished_tests_are_exported_without_the_person_and_read_by_calibration(
     assert rows[0] == ["course", "item", "result"]
     assert [(int(c), r) for c, _item, r in rows[1:]] == [
         (done, "ok"), (done, "ko"), (done, "skipped"), (timed_out, "timedout"),
-        (timed_out, "ok")]  # not the running test, nor the one the proctor ended
+        (timed_out, "ok")]  # not the running test, the one the proctor ended, the rejected
     assert {item for _c, item, _r in rows[1:]} <= set(bank.ids)
     assert "Léa" not in out.read_text(encoding="utf-8")
     person, item, correct, ids = read_answers(str(out))  # ok and ko only
