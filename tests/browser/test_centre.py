@@ -156,3 +156,7 @@ def test_platform_admin_creates_a_centre_in_its_time_zone_and_invites_its_admini
     expect(admin.page.get_by_role("heading", level=1)).to_have_text(counted)
     expect(admin.page.get_by_role("table")).to_contain_text(name)
     admin.audit("platform-overdue-finalisations")
+    admin.follow("Questions signalées")
+    expect(admin.page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Questions signalées \(\d+\)$"))
+    admin.audit("platform-reported-questions")

@@ -277,6 +277,8 @@ def test_platform_and_invitation_pages_pass_the_manual_checks(
     admin.page.goto("/admin/finalisations-en-retard")
     expect(admin.page.get_by_role("table")).to_be_visible()
     audit.check("platform-overdue-finalisations", big_text=True)
+    admin.page.goto("/admin/questions-signalees")
+    audit.check("platform-reported-questions", big_text=True)
 
     with session_scope(live_server.engine) as db:
         token = invitations.invite(db, centre_id or 0, f"new-{secrets.token_hex(4)}@a.fr",

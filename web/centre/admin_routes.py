@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.centre import auth, centre_list, invitations, overdue, time_zones
+from web.centre import auth, centre_list, invitations, overdue, reported_items, time_zones
 from web.centre.forms import path_int
 from web.centre.paging import page_number
 from web.handler import Ctx, endpoint
@@ -65,6 +65,16 @@ def overdue_finalisations(ctx: Ctx) -> Response:
     listing = overdue.read(ctx.db, ctx.now, page_number(ctx.request.query_params.get("page")))
     return ctx.render("admin/overdue.html", {"user": user, "listing": listing},
                       status=404 if listing.page.missing else 200, no_store=True)
+
+
+@endpoint
+def reported_questions(ctx: Ctx) -> Response:
+    """The questions candidates reported a problem with, across every session."""
+    user = auth.require_platform_admin(ctx)
+    listing = reported_items.read(ctx.db, page_number(ctx.request.query_params.get("page")))
+    return ctx.render("admin/reported_items.html", {
+        "user": user, "listing": listing, "items": ctx.state.content.bank.items},
+        status=404 if listing.page.missing else 200, no_store=True)
 
 
 def _centre(ctx: Ctx) -> Centre:
@@ -129,6 +139,7 @@ routes = [
     Route("/admin/centres/{centre_id:int}", centre_detail, methods=["GET", "POST"],
           name="admin_centre"),
     Route(overdue.PATH, overdue_finalisations, methods=["GET"], name="admin_overdue"),
+    Route(reported_items.PATH, reported_questions, methods=["GET"], name="admin_reported_items"),
     Route("/admin/centres/{centre_id:int}/fuseau-horaire", centre_time_zone, methods=["POST"],
           name="admin_centre_time_zone"),
 ]
