@@ -111,7 +111,7 @@ def test_the_jury_publishes_and_a_certificate_is_printed_then_checked(
     audit.check("results", big_text=True)
     centre.page.get_by_role("link", name=re.compile(r"^Certificat de Léa")).click()
     expect(centre.page.get_by_role("heading", level=1)).to_have_text(re.compile("^Certificat de"))
-    expect(centre.page.get_by_text(code)).to_be_visible()
+    expect(centre.page.get_by_text(code, exact=True)).to_be_visible()
     centre.audit("certificate")
     audit.check("certificate", big_text=True)
 

@@ -114,6 +114,9 @@ def test_the_jury_reviews_then_publishes_and_each_validated_result_gets_its_code
     certificate = story.client.get(f"{story.base}/certificats/{story.ids['finished']}")
     assert certificate.status_code == 200
     assert given["finished"] in text(certificate) and "Léa NomA" in text(certificate)
+    # The link to share: it opens the certificate for whoever follows it.
+    link = f"http://127.0.0.1/certificats/verification?code={given['finished']}"
+    assert f'<a href="{link}">{link}</a>' in certificate.text
 
 
 def test_the_file_shows_how_each_test_went_as_the_server_recorded_it(
