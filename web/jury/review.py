@@ -72,15 +72,9 @@ def publish_quiet(db: Session, jury_id: int, now: dt.datetime) -> int:
     ids = db.exec(select(ExamSession.id).where(_QUIET)
                   .order_by(col(ExamSession.finalised_at), col(ExamSession.id))
                   .limit(QUIET_BATCH)).all()
-    published = 0
-    for session_id in ids:
-        session = db.get(ExamSession, session_id)
-        try:
-            publish(db, session, jury_id, now)  # type: ignore[arg-type]
-        except HTTPException:  # published meanwhile by another jury member
-            continue
-        published += 1
-    return published
+    # A session published meanwhile by another jury member is not counted.
+    return sum(publish(db, db.get(ExamSession, session_id), jury_id, now)  # type: ignore[arg-type]
+               for session_id in ids)
 
 
 @dataclass(frozen=True)
@@ -241,34 +235,38 @@ def read_decision(decision: str, comment: str) -> DecisionForm:
     return form
 
 
-def _lock_unpublished(db: Session, session_id: int) -> None:
-    """Lock the session's row (PostgreSQL; SQLite has one writer at a time) and refuse if its
-    results are published: a decision and a publication at the same moment are serialised, so
-    no decision lands after the codes were given."""
+def _lock(db: Session, session_id: int) -> bool:
+    """Lock the session's row (PostgreSQL; SQLite has one writer at a time) and tell whether its
+    results are still unpublished: a decision and a publication at the same moment are
+    serialised, so no decision lands after the codes were given."""
     published = db.exec(select(ExamSession.results_published_at)
                         .where(ExamSession.id == session_id).with_for_update()).first()
     if published is not None:
         db.rollback()
-        raise HTTPException(409, _("Les résultats de cette session sont déjà publiés : ils ne "
-                                   "peuvent plus changer."))
+        return False
+    return True
 
 
 def decide(db: Session, session: ExamSession, result: CertificationResult, form: DecisionForm,
            jury_id: int, now: dt.datetime) -> None:
-    """Record the decision while the session is unpublished. Commits."""
-    _lock_unpublished(db, pk(session))
+    """Record the decision while the session is unpublished (409 after). Commits."""
+    if not _lock(db, pk(session)):
+        raise HTTPException(409, _("Les résultats de cette session sont déjà publiés : ils ne "
+                                   "peuvent plus changer."))
     db.execute(update(CertificationResult).where(col(CertificationResult.id) == result.id)
                .values(jury_decision=form.decision or None, jury_comment=form.comment,
                        jury_decided_at=now, jury_decided_by_id=jury_id))
     db.commit()
 
 
-def publish(db: Session, session: ExamSession, jury_id: int, now: dt.datetime) -> int:
+def publish(db: Session, session: ExamSession, jury_id: int, now: dt.datetime) -> bool:
     """Publish the session's results and give each validated one its verification code, in one
-    transaction. Commits; returns how many certificates were issued."""
-    _lock_unpublished(db, pk(session))
+    transaction. Commits; False when it was already published (a second click, another jury
+    member): nothing changes then, so sending it twice is harmless."""
+    if not _lock(db, pk(session)):
+        return False
     db.execute(update(ExamSession).where(col(ExamSession.id) == session.id)
                .values(results_published_at=now, results_published_by_id=jury_id))
-    given = certificates.give_codes(db, pk(session))
+    certificates.give_codes(db, pk(session))
     db.commit()
-    return given
+    return True
