@@ -23,7 +23,15 @@ from tests.web.test_centre_finalisation import Story
 from web.centre import results
 from web.db import session_scope
 from web.jury import certificates
-from web.models import Answer, CertificationResult, Course, ExamSession, LiveAlert, ServedItem
+from web.models import (
+    Answer,
+    CertificationResult,
+    Course,
+    ExamSession,
+    IncidentReport,
+    LiveAlert,
+    ServedItem,
+)
 
 JURY_EMAIL = "jury@education.gouv.fr"
 CODE = re.compile(r"^P-[2346789BCDFGHJKMPQRTVWXY]{8}$")
@@ -133,7 +141,14 @@ def test_the_file_shows_how_each_test_went_as_the_server_recorded_it(
                              served_item_id=item.id, status=status, created_at=finished.started_at))
         answer = db.exec(select(Answer).where(Answer.served_item_id == served[3].id)).one()
         answer.focused_out = True
+        # The first question was withdrawn: its replacement was question 1 too.
+        served[0].withdrawn = True
+        for number in (1, 2):
+            db.add(IncidentReport(session_id=story.session_id, candidate_id=finished.candidate_id,
+                                  category="question", question_number=number,
+                                  comment="Image illisible", created_at=finished.started_at))
         db.commit()
+        items = [item.item_id for item in served[:3]]
     page = text(jury.client.get(jury.base))
     finished_part = page[page.index('id="candidat-' + str(story.ids["finished"])):]
     finished_part = finished_part[:finished_part.index("</section>")]
@@ -141,6 +156,8 @@ def test_the_file_shows_how_each_test_went_as_the_server_recorded_it(
     assert "temps majoré 33 %, temps accordé par le surveillant 10 min" in finished_part
     assert "1 validé(s) (question retirée), 2 rejeté(s)" in finished_part
     assert "<dt>Sorties du mode focus</dt>\n    <dd>1</dd>" in finished_part
+    assert f"(question 1 : {items[0]} (retirée), {items[1]}) : Image illisible" in finished_part
+    assert f"(question 2 : {items[2]}) : Image illisible" in finished_part
     stopped_part = page[page.index('id="candidat-' + str(story.ids["technical"])):]
     assert "Arrêté par le surveillant (Problème technique – Écran noir)" in stopped_part
 

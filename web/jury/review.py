@@ -8,7 +8,7 @@ show `final_status`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, update
 from sqlmodel import Session, col, select
@@ -137,6 +137,9 @@ class CandidateFile:
     report: CandidateReport | None
     incidents: list[IncidentReport]
     conduct: Conduct | None = None
+    # For incidents about a question: the items the candidate saw as that question number
+    # (a withdrawn question and its replacement share it), as "item (withdrawn)" labels.
+    questions: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,40 @@ def session_file(db: Session, session_id: int) -> SessionFile:
                             .order_by(col(IncidentReport.id))).all():
         incidents.setdefault(incident.candidate_id, []).append(incident)
     conduct = _conduct(db, session_id)
+    questions = _questions_named(db, incidents, conduct)
     people = [CandidateFile(c, results.get(c.id), reports.get(c.id),  # type: ignore[arg-type]
-                            incidents.get(c.id, []), conduct.get(c.id))  # type: ignore[arg-type]
+                            incidents.get(c.id, []), conduct.get(c.id),  # type: ignore[arg-type]
+                            questions.get(c.id, {}))  # type: ignore[arg-type]
               for c in candidates]
     return SessionFile(session, centre, report, people)
+
+
+def _questions_named(db: Session, incidents: dict[int, list[IncidentReport]],
+                     conduct: dict[int, Conduct]) -> dict[int, dict[int, list[str]]]:
+    """candidate → question number named by an incident → the items shown as that number.
+
+    The candidate's "Question n" counts the questions not withdrawn before it: a withdrawn
+    question's replacement keeps its number."""
+    named = {cid: {i.question_number for i in found if i.question_number}
+             for cid, found in incidents.items()}
+    courses = {pk(conduct[cid].course): cid for cid, numbers in named.items()
+               if numbers and cid in conduct}
+    if not courses:
+        return {}
+    out: dict[int, dict[int, list[str]]] = {}
+    shown: dict[int, int] = {}  # course → questions not withdrawn so far
+    for course_id, item_id, withdrawn in db.exec(
+            select(ServedItem.course_id, ServedItem.item_id, ServedItem.withdrawn)
+            .where(col(ServedItem.course_id).in_(list(courses)))
+            .order_by(col(ServedItem.course_id), col(ServedItem.position))).all():
+        cid = courses[course_id]
+        number = shown.get(course_id, 0) + 1
+        if number in named[cid]:
+            label = item_id + (" " + _("(retirée)") if withdrawn else "")
+            out.setdefault(cid, {}).setdefault(number, []).append(label)
+        if not withdrawn:
+            shown[course_id] = number
+    return out
 
 
 def _proctor_reason(comment: str | None) -> str | None:
