@@ -22,11 +22,12 @@ from tests.browser.people import (
 )
 from tests.browser.server import LiveServer
 from tests.browser.wcag import SUFFIX, assert_titles_tell_the_pages_apart, fill_join_form
-from tests.web.centre_support import PASSWORD, add_session, make_staff
+from tests.web.centre_support import PASSWORD, add_session, finalised_session, make_staff
 from tests.web.factories import start_course
 from web.centre import invitations
 from web.centre.time_zones import local_time
 from web.clock import utcnow
+from web.content_state import load_content
 from web.db import session_scope
 from web.models import Candidate
 
@@ -179,7 +180,7 @@ def test_form_errors_are_tied_to_their_fields_and_focused_without_javascript(
     problems += errors_problems(proctor, "proctor sign-in")
 
     email = f"chef-{secrets.token_hex(4)}@college.fr"
-    make_staff(live_server.engine, utcnow(), email, centre="Collège Jean Moulin")
+    centre_id, _ = make_staff(live_server.engine, utcnow(), email, centre="Collège Jean Moulin")
     admin = CentreDesk(open_page(javascript=False), email, PASSWORD)
     admin.page.goto("/centre")
     admin.press("Se connecter")
@@ -208,6 +209,29 @@ def test_form_errors_are_tied_to_their_fields_and_focused_without_javascript(
     admin.page.goto("/centre/mot-de-passe")
     admin.press("Changer le mot de passe")
     problems += errors_problems(admin.page, "password change")
+
+    # The jury, and anyone checking a certificate.
+    content = load_content()
+    quiet, stopped = finalised_session(live_server.engine, content.engine_bank,
+                                       content.config.version, centre_id or 0, utcnow(),
+                                       end_reason="ended_by_proctor")
+    jury_email = f"jury-{secrets.token_hex(4)}@education.gouv.fr"
+    make_staff(live_server.engine, utcnow(), jury_email, jury=True)
+    jury = CentreDesk(open_page(javascript=False), jury_email, PASSWORD)
+    jury.sign_in()
+    jury.page.get_by_label("Ouvrir une session par son numéro").fill("999999999")
+    jury.press("Ouvrir")
+    problems += errors_problems(jury.page, "jury session number")
+    jury.page.goto(f"/jury/sessions/{quiet}")
+    section = jury.page.locator(f"#candidat-{stopped}")
+    section.get_by_role("radio", name=re.compile("^Rejeter")).check()
+    section.get_by_role("button", name="Enregistrer la décision").click()
+    problems += errors_problems(jury.page, "jury decision")
+    visitor = open_page(javascript=False)
+    visitor.goto("/certificats/verification")
+    visitor.get_by_label("Code de vérification").fill("P-12")
+    visitor.get_by_role("button", name="Vérifier").click()
+    problems += errors_problems(visitor, "certificate verification")
     assert not problems, "\n".join(problems)
 
 
