@@ -305,6 +305,22 @@ def test_each_space_is_closed_to_the_others(story: Story, jury: Jury,
     assert other.get(f"/centre/sessions/{open_session}/certificats/{ids[0]}").status_code == 404
 
 
+def test_a_code_already_taken_is_drawn_again(story: Story, jury: Jury, monkeypatch) -> None:  # noqa: ANN001
+    """A collision (astronomically rare) rolls back to a savepoint and draws again: the
+    publication still succeeds, on PostgreSQL too, where a failed statement spoils the
+    transaction without its savepoint."""
+    with session_scope(story.db_engine) as db:
+        db.get(CertificationResult, story.stored()["fraud"].id) \
+            .verification_code = "P-2346789B"  # taken by another certificate
+        db.commit()
+    drawn = iter(["P-2346789B", "P-BCDFGHJK", "P-2346789B", "P-MPQRTVWX", "P-XYBCDF23"])
+    monkeypatch.setattr(certificates, "new_code", lambda: next(drawn))
+    assert jury.publish().status_code == 200
+    given = {who: code for who, code in codes(story).items() if who != "fraud"}
+    assert sorted(code for code in given.values() if code) == [
+        "P-BCDFGHJK", "P-MPQRTVWX", "P-XYBCDF23"]
+
+
 def test_codes_are_drawn_from_the_alphabet_and_read_back_as_typed() -> None:
     drawn = {certificates.new_code() for _ in range(2000)}
     assert len(drawn) == 2000

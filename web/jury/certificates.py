@@ -2,7 +2,7 @@
 
 The code is `P-` then 8 distinct characters from 2346789BCDFGHJKMPQRTVWXY (product.md step 11):
 24!/16! ≈ 3·10¹⁰ codes, drawn with `secrets`, so a code cannot be guessed within the
-verification page's rate limit, and collisions are caught by the column's unique constraint.
+verification page's rate limit, and collisions are caught by the column's unique index.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def normalise_code(raw: str) -> str | None:
     text = "".join(raw.split()).upper()
     if len(text) > 20:
         return None
-    # "P" is also a character of the code itself: "PP8B9463" is P-P8B9463 typed without its
-    # hyphen, "P8B94637" is a code without its prefix.
+    # "P" is also a character of the code itself: "PP8B94637" is P-P8B94637 typed without its
+    # hyphen, "P8B94637" the same code without its prefix.
     if text.startswith("P-"):
         text = text[2:]
     elif len(text) == 9 and text.startswith("P"):
